@@ -1,0 +1,1 @@
+# auth: sources are added here.

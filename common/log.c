@@ -1,0 +1,66 @@
+/*
+ * Log line formatting and level filtering (see log.h). Lines are written with one fprintf so that
+ * lines from concurrent processes sharing stderr do not interleave.
+ */
+#include "common/log.h"
+
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+static log_level min_level = LOG_LEVEL_WARNING;
+static FILE *log_stream;
+
+static const char *const level_names[] = {
+	"DEBUG5", "DEBUG4", "DEBUG3", "DEBUG2", "DEBUG1", "INFO", "NOTICE",
+	"WARNING", "ERROR", "LOG", "FATAL", "PANIC"
+};
+
+void
+log_set_min_level(log_level level)
+{
+	min_level = level;
+}
+
+void
+log_set_stream(FILE *stream)
+{
+	log_stream = stream;
+}
+
+const char *
+log_level_name(log_level level)
+{
+	if (level < LOG_LEVEL_DEBUG5 || level > LOG_LEVEL_PANIC)
+		return "LOG";
+	return level_names[level];
+}
+
+/* LOG, FATAL and PANIC are always written, as in PostgreSQL; the others obey the minimum level. */
+static int
+level_is_enabled(log_level level)
+{
+	if (level >= LOG_LEVEL_LOG)
+		return 1;
+	return level >= min_level;
+}
+
+void
+log_msg(log_level level, const char *fmt, ...)
+{
+	char		stamp[32];
+	char		text[4096];
+	time_t		now = time(NULL);
+	struct tm	tm;
+	va_list		ap;
+
+	if (!level_is_enabled(level))
+		return;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fprintf(log_stream ? log_stream : stderr, "%s: pid %d: %s:  %s\n",
+			stamp, (int) getpid(), log_level_name(level), text);
+}

@@ -1,0 +1,38 @@
+/*
+ * Process logging. Every process writes its log lines through log_msg(); the format is pgpool's
+ * "<time>: pid <pid>: <LEVEL>:  <message>" so that existing log tooling keeps working.
+ */
+#ifndef PGNG_LOG_H
+#define PGNG_LOG_H
+
+#include <stdio.h>
+
+/* Ordered by severity, as pgpool's log_min_messages values. */
+typedef enum
+{
+	LOG_LEVEL_DEBUG5,
+	LOG_LEVEL_DEBUG4,
+	LOG_LEVEL_DEBUG3,
+	LOG_LEVEL_DEBUG2,
+	LOG_LEVEL_DEBUG1,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_NOTICE,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_LOG,
+	LOG_LEVEL_FATAL,
+	LOG_LEVEL_PANIC
+} log_level;
+
+void		log_set_min_level(log_level level);
+void		log_set_stream(FILE *stream);
+const char *log_level_name(log_level level);
+void		log_msg(log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...)		log_msg(LOG_LEVEL_DEBUG1, __VA_ARGS__)
+#define log_info(...)		log_msg(LOG_LEVEL_LOG, __VA_ARGS__)
+#define log_warning(...)	log_msg(LOG_LEVEL_WARNING, __VA_ARGS__)
+#define log_error(...)		log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define log_fatal(...)		log_msg(LOG_LEVEL_FATAL, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,1 @@
+# config: sources are added here.

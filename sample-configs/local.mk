@@ -1,0 +1,1 @@
+# sample-configs: sources are added here.

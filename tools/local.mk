@@ -1,0 +1,1 @@
+# tools: sources are added here.

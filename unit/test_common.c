@@ -1,0 +1,100 @@
+/*
+ * Unit tests for common/: string helpers, paths and the diagnostics list.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/diag.h"
+#include "common/util.h"
+#include "unit/runner.h"
+
+static void
+test_trim(void)
+{
+	char		a[] = "  \t value  \n";
+	char		b[] = "";
+	char		c[] = "x";
+
+	CU_ASSERT_STRING_EQUAL(str_trim(a), "value");
+	CU_ASSERT_STRING_EQUAL(str_trim(b), "");
+	CU_ASSERT_STRING_EQUAL(str_trim(c), "x");
+}
+
+static void
+test_copy_truncates(void)
+{
+	char		buf[4];
+
+	CU_ASSERT_EQUAL(str_copy(buf, "abcdef", sizeof(buf)), 6);
+	CU_ASSERT_STRING_EQUAL(buf, "abc");
+	CU_ASSERT_EQUAL(str_copy(buf, "ab", sizeof(buf)), 2);
+	CU_ASSERT_STRING_EQUAL(buf, "ab");
+}
+
+static void
+test_paths(void)
+{
+	char	   *d1 = path_dirname("/etc/pgpool2/pgpool.conf");
+	char	   *d2 = path_dirname("pgpool.conf");
+	char	   *d3 = path_dirname("/pgpool.conf");
+	char	   *j1 = path_join_relative("/etc/pgpool2", "pool_passwd");
+	char	   *j2 = path_join_relative("/etc/pgpool2", "/abs/pool_passwd");
+
+	CU_ASSERT_STRING_EQUAL(d1, "/etc/pgpool2");
+	CU_ASSERT_STRING_EQUAL(d2, ".");
+	CU_ASSERT_STRING_EQUAL(d3, "/");
+	CU_ASSERT_STRING_EQUAL(j1, "/etc/pgpool2/pool_passwd");
+	CU_ASSERT_STRING_EQUAL(j2, "/abs/pool_passwd");
+	free(d1);
+	free(d2);
+	free(d3);
+	free(j1);
+	free(j2);
+}
+
+static void
+test_diag_list(void)
+{
+	diag_list	list;
+
+	diag_init(&list);
+	for (int i = 0; i < 40; i++)
+		diag_add(&list, i % 4 == 0 ? DIAG_ERROR : DIAG_WARNING, "a.conf", i + 1, "problem %d", i);
+	CU_ASSERT_EQUAL(list.count, 40);
+	CU_ASSERT_EQUAL(diag_count(&list, DIAG_ERROR), 10);
+	CU_ASSERT_EQUAL(diag_count(&list, DIAG_WARNING), 30);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(diag_find(&list, "problem 39"));
+	CU_ASSERT_EQUAL(diag_find(&list, "problem 39")->line, 40);
+	CU_ASSERT_PTR_NULL(diag_find(&list, "no such text"));
+	diag_free(&list);
+	CU_ASSERT_EQUAL(list.count, 0);
+}
+
+static void
+test_asprintf(void)
+{
+	char	   *s = xasprintf("%s=%d", "port", 9999);
+
+	CU_ASSERT_STRING_EQUAL(s, "port=9999");
+	free(s);
+}
+
+static CU_TestInfo common_tests[] = {
+	{"str_trim", test_trim},
+	{"str_copy truncates and terminates", test_copy_truncates},
+	{"path helpers", test_paths},
+	{"diag list grows and counts", test_diag_list},
+	{"xasprintf", test_asprintf},
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{"common", NULL, NULL, NULL, NULL, common_tests},
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return unit_run("test_common", suites);
+}
