@@ -5,11 +5,13 @@
 #include "common/log.h"
 
 #include <stdarg.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 static log_level min_level = LOG_LEVEL_WARNING;
 static FILE *log_stream;
+static const char *process_name = "main";
 
 static const char *const level_names[] = {
 	"DEBUG5", "DEBUG4", "DEBUG3", "DEBUG2", "DEBUG1", "INFO", "NOTICE",
@@ -26,6 +28,12 @@ void
 log_set_stream(FILE *stream)
 {
 	log_stream = stream;
+}
+
+void
+log_set_process_name(const char *name)
+{
+	process_name = name;
 }
 
 const char *
@@ -50,17 +58,20 @@ log_msg(log_level level, const char *fmt, ...)
 {
 	char		stamp[32];
 	char		text[4096];
-	time_t		now = time(NULL);
+	struct timeval now;
 	struct tm	tm;
 	va_list		ap;
 
 	if (!level_is_enabled(level))
 		return;
-	localtime_r(&now, &tm);
+	gettimeofday(&now, NULL);
+	localtime_r(&now.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fprintf(log_stream ? log_stream : stderr, "%s: pid %d: %s:  %s\n",
-			stamp, (int) getpid(), log_level_name(level), text);
+	/* pgpool's default log_line_prefix '%m: %a pid %p: ' */
+	fprintf(log_stream ? log_stream : stderr, "%s.%03d: %s pid %d: %s:  %s\n",
+			stamp, (int) (now.tv_usec / 1000), process_name, (int) getpid(),
+			log_level_name(level), text);
 }

@@ -1,6 +1,6 @@
 /*
  * Process logging. Every process writes its log lines through log_msg(); the format is pgpool's
- * "<time>: pid <pid>: <LEVEL>:  <message>" so that existing log tooling keeps working.
+ * "<time>: <role> pid <pid>: <LEVEL>:  <message>" so that existing log tooling keeps working.
  */
 #ifndef PGNG_LOG_H
 #define PGNG_LOG_H
@@ -26,6 +26,8 @@ typedef enum
 
 void		log_set_min_level(log_level level);
 void		log_set_stream(FILE *stream);
+/* The role shown in each line ("main", "child", "pcp_main", ...); the string must outlive its use. */
+void		log_set_process_name(const char *name);
 const char *log_level_name(log_level level);
 void		log_msg(log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
