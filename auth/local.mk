@@ -1,1 +1,10 @@
-# auth: sources are added here.
+# auth: md5 and AES helpers, pool_passwd, pool_hba.conf and pcp.conf readers.
+libpgng_a_SOURCES += auth/md5.c auth/md5.h auth/aes.c auth/aes.h \
+	auth/passwd.c auth/passwd.h auth/pcp_users.c auth/pcp_users.h \
+	auth/hba.c auth/hba.h auth/hba_internal.h auth/hba_token.c auth/hba_match.c
+
+check_PROGRAMS += unit/test_auth
+unit_test_auth_SOURCES = unit/test_auth.c unit/test_auth_hba.c
+unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
+unit_test_auth_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_auth
