@@ -488,6 +488,9 @@ char	   *cfg_format_value(const pool_config *cfg, const cfg_param *param, int in
 const char *cfg_group_name(cfg_group group);
 const char *cfg_context_name(cfg_context context);
 
+/* A boolean as PostgreSQL reads it: on/off, true/false, yes/no, 1/0 and their prefixes. */
+bool		cfg_parse_bool(const char *text, bool *out);
+
 /* backends[i].flag as CFG_BACKEND_* bits. */
 unsigned int cfg_backend_flags(const pool_config *cfg, int i);
 

@@ -175,7 +175,7 @@ const cfg_param cfg_params_cluster[] = {
 	CFG_STRING(failback_command, C_RELOAD, "", 0, "Command run when a node is attached."),
 	CFG_BOOL(failover_on_backend_error, C_RELOAD, "on",
 			 "Detach a node when reading from or writing to it fails."),
-	CFG_BOOL(failover_on_backend_shutdown, C_RELOAD, "off",
+	CFG_BOOL(failover_on_backend_shutdown, C_RELOAD, "on",
 			 "Detach a node when it reports that it is shutting down."),
 	CFG_BOOL(detach_false_primary, C_RELOAD, "off",
 			 "Detach a primary that is not the real one (streaming replication)."),
@@ -187,7 +187,7 @@ const cfg_param cfg_params_cluster[] = {
 			"Least time between two automatic failbacks."),
 
 	/* online recovery */
-	CFG_STRING(recovery_user, C_RELOAD, "nobody", 0, "User online recovery connects as."),
+	CFG_STRING(recovery_user, C_RELOAD, "", 0, "User online recovery connects as."),
 	CFG_STRING(recovery_password, C_RELOAD, "", CFG_SECRET,
 			   "Password of the online recovery user."),
 	CFG_STRING(recovery_1st_stage_command, C_RELOAD, "", 0,

@@ -54,7 +54,6 @@ char	   *cfg_apply_text(pool_config *cfg, const cfg_param *param, int index, con
 void		cfg_free_slot(pool_config *cfg, const cfg_param *param, int index);
 
 /* Value parsers, exported for the tests and for PGPOOL SET. */
-bool		cfg_parse_bool(const char *text, bool *out);
 bool		cfg_parse_number(const char *text, unsigned int unit_flags, double *out, char **hint);
 bool		cfg_parse_enum(const cfg_param *param, const char *text, int *out);
 char	   *cfg_enum_allowed(const cfg_param *param);
