@@ -327,10 +327,10 @@ cluster_stop()
 		pid=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
 		case "$pid" in '' | *[!0-9]*) continue ;; esac
 		pids="$pids $pid $(pgrep -P "$pid" 2>/dev/null | tr '\n' ' ')"
-		cluster_as_user "$PGNG_PG_BIN/pg_ctl" stop -m "$mode" -w -t 60 -D "$data" >/dev/null 2>&1
+		cluster_as_user "$PGNG_PG_BIN/pg_ctl" stop -m "$mode" -w -t 60 -D "$data" >/dev/null 2>&1 || true
 	done
 	for pid in $pids; do
-		cluster_wait 10 sh -c "! ps -o stat= -p $pid | grep -qv '^Z'"
+		cluster_wait 10 sh -c "! ps -o stat= -p $pid | grep -qv '^Z'" || true
 		if cluster_pid_is_postgres "$pid"; then
 			cluster_log "killing leftover process $pid"
 			kill -KILL "$pid" 2>/dev/null
