@@ -92,7 +92,7 @@ map_to(cfg_load_state *st, const cfg_entry *e, const char *new_name)
 	diag_add(st->diags, DIAG_WARNING, st->file, e->line,
 			 "parameter \"%s\" is a pgpool-II 3.x/4.1 name; its value is used for \"%s\"",
 			 e->name, new_name);
-	cfg_load_set(st, new_name, e->value, e->line);
+	cfg_load_set(st, new_name, e->value, e->line, e->name);
 }
 
 static bool
@@ -183,8 +183,8 @@ cfg_alias_apply(cfg_load_state *st, const cfg_entry *e)
 	/* 3.x: "port" was also the local pgpool's port in the watchdog cluster */
 	if (st->legacy_watchdog && strcasecmp(e->name, "port") == 0)
 	{
-		cfg_load_set(st, "port", e->value, e->line);
-		cfg_load_set(st, "pgpool_port0", e->value, e->line);
+		cfg_load_set(st, "port", e->value, e->line, NULL);
+		cfg_load_set(st, "pgpool_port0", e->value, e->line, e->name);
 		return true;
 	}
 	return false;

@@ -38,11 +38,12 @@ typedef struct cfg_load_state
 	bool		clustering_mode_given;
 } cfg_load_state;
 
-/* Records that line sets name; warns when an earlier line set it too. */
-void		cfg_load_note(cfg_load_state *st, const char *name, int line);
-
-/* Sets name (a 4.3 name) from the file, noting it for duplicate detection. */
-void		cfg_load_set(cfg_load_state *st, const char *name, const char *value, int line);
+/*
+ * Sets name (a 4.3 name) from the file, warning when an earlier line set it too. written_as is
+ * the name the file used when it differs (a 3.x name), else NULL.
+ */
+void		cfg_load_set(cfg_load_state *st, const char *name, const char *value, int line,
+						 const char *written_as);
 
 /* true when the entries use pgpool 3.x watchdog names (other_pgpool_*, heartbeat_destination*). */
 bool		cfg_alias_detect_legacy(const cfg_entry *entries, int count);

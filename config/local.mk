@@ -10,3 +10,5 @@ unit_test_config_SOURCES = unit/test_config.c unit/test_config_values.c unit/tes
 unit_test_config_CFLAGS = $(UNIT_CFLAGS) -DPGNG_SRCDIR='"$(abs_top_srcdir)"'
 unit_test_config_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_config
+# A real pgpool-II 3.5 configuration (duplicated other_pgpool_hostname0, Chinese comments).
+EXTRA_DIST += config/testdata/seed-3.5-pgpool.conf

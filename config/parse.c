@@ -164,16 +164,18 @@ read_entries(FILE *fp, const char *path, diag_list *diags, cfg_entry **entries)
 	return count;
 }
 
-void
-cfg_load_note(cfg_load_state *st, const char *name, int line)
+static void
+note_line(cfg_load_state *st, const char *name, int line, const char *written_as)
 {
 	for (int i = 0; i < st->num_seen; i++)
 	{
 		if (strcasecmp(st->seen[i].name, name) == 0)
 		{
 			diag_add(st->diags, DIAG_WARNING, st->file, line,
-					 "parameter \"%s\" is set more than once (lines %d and %d); "
-					 "the value of line %d is used", name, st->seen[i].line, line, line);
+					 "parameter \"%s\"%s%s%s is set more than once (lines %d and %d); "
+					 "the value of line %d is used", name, written_as ? " (written as " : "",
+					 written_as ? written_as : "", written_as ? ")" : "",
+					 st->seen[i].line, line, line);
 			st->seen[i].line = line;
 			return;
 		}
@@ -183,9 +185,10 @@ cfg_load_note(cfg_load_state *st, const char *name, int line)
 }
 
 void
-cfg_load_set(cfg_load_state *st, const char *name, const char *value, int line)
+cfg_load_set(cfg_load_state *st, const char *name, const char *value, int line,
+			 const char *written_as)
 {
-	cfg_load_note(st, name, line);
+	note_line(st, name, line, written_as);
 	if (strcasecmp(name, "backend_clustering_mode") == 0)
 		st->clustering_mode_given = true;
 	cfg_set(st->cfg, name, value, st->file, line, st->diags);
@@ -198,7 +201,7 @@ apply_entries(cfg_load_state *st, const cfg_entry *entries, int count)
 	for (int i = 0; i < count; i++)
 	{
 		if (!cfg_alias_apply(st, &entries[i]))
-			cfg_load_set(st, entries[i].name, entries[i].value, entries[i].line);
+			cfg_load_set(st, entries[i].name, entries[i].value, entries[i].line, NULL);
 	}
 	cfg_alias_finish(st);
 }
