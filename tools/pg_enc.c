@@ -17,6 +17,9 @@
 #include "pgng_config.h"
 #include "tools/tool_common.h"
 
+/* pgpool keeps at most this much of -K (a key file line is one byte shorter: AES_MAX_KEY_LEN) */
+#define ENC_MAX_KEY_ARG 256
+
 typedef struct enc_options
 {
 	const char *conf_file;
@@ -164,7 +167,7 @@ obtain_key(const enc_options *opt)
 			key = xstrdup(buf);
 	}
 	else if (opt->key != NULL && opt->key[0] != '\0')
-		key = xstrdup(opt->key);
+		key = xstrndup(opt->key, strnlen(opt->key, ENC_MAX_KEY_ARG));
 	else
 	{
 		path = opt->key_file ? xstrdup(opt->key_file) : aes_key_file_default();
@@ -245,9 +248,13 @@ main(int argc, char **argv)
 {
 	enc_options opt = {TOOL_DEFAULT_CONFIG, NULL, NULL, NULL, "", false, false, false};
 	char		password[TOOL_MAX_INPUT + 1] = "";
+	char		user[TOOL_MAX_INPUT + 1];
 	char	   *key;
 
 	parse_options(argc, argv, &opt);
+	/* a 129-byte -u is accepted and cut to 128, as pgpool's buffer does */
+	str_copy(user, opt.user, sizeof(user));
+	opt.user = user;
 	if (opt.input_file == NULL && (opt.prompt || optind >= argc))
 	{
 		if (tool_prompt("db password: ", password, sizeof(password)) != 0)

@@ -134,6 +134,11 @@ same "pg_enc key file without newline" pg_enc -k key3 hello
 chmod 644 key3
 same "pg_enc key file readable by others" pg_enc -k key3 hello
 stderr_has "has group or world access; permissions should be u=rw (0600) or less"
+LONGKEY=$(printf 'k%.0s' $(seq 300))
+same "pg_enc -K longer than 256 bytes (pgpool keeps 256)" pg_enc -K "$LONGKEY" hello
+printf '%s\n' "$LONGKEY" >long-key
+chmod 600 long-key
+same "pg_enc key file line longer than 255 bytes (pgpool keeps 255)" pg_enc -k long-key hello
 same "pg_enc missing key file" pg_enc -k no-such-key hello
 stderr_has "encryption key not provided"
 : >empty-key
@@ -156,6 +161,7 @@ enc_edit -m -k key -u carol hello
 enc_edit -m -K 'secret key' -u dave 'a much longer password with spaces 0123456789'
 enc_edit --update-pass -k key -u alice replaced-md5-by-aes
 enc_edit -m -k key -i pairs.txt
+enc_edit -m -k key -u "$LONG129" 'user name cut to 128 bytes'
 same_file "pool_passwd after pg_enc -m edits" ours-conf/pool_passwd debian-conf/pool_passwd
 
 # The help text starts with a version line that names the implementation; the rest must match.
