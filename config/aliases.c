@@ -224,7 +224,16 @@ void
 cfg_alias_finish(cfg_load_state *st)
 {
 	const char *mode = legacy_mode(st);
-	int			first = st->master_slave_line ? st->master_slave_line : st->replication_line;
+	struct
+	{
+		const char *name;
+		int			line;
+	}			given[] = {
+		{"master_slave_mode", st->master_slave_line},
+		{"master_slave_sub_mode", st->sub_mode_line},
+		{"replication_mode", st->replication_line}
+	};
+	int			first = 0;
 
 	if (st->master_slave_mode < 0 && st->replication_mode < 0 && !st->master_slave_sub_mode)
 		return;
@@ -234,10 +243,21 @@ cfg_alias_finish(cfg_load_state *st)
 				 "replication_mode and master_slave_mode cannot both be on");
 		return;
 	}
-	warn_switch(st, "master_slave_mode", st->master_slave_line, mode);
-	warn_switch(st, "master_slave_sub_mode", st->sub_mode_line, mode);
-	warn_switch(st, "replication_mode", st->replication_line, mode);
+	/* warn in file order */
+	for (int done = 0; done < 3; done++)
+	{
+		int			next = -1;
+
+		for (int i = 0; i < 3; i++)
+			if (given[i].line > 0 && (next < 0 || given[i].line < given[next].line))
+				next = i;
+		if (next < 0)
+			break;
+		if (first == 0)
+			first = given[next].line;
+		warn_switch(st, given[next].name, given[next].line, mode);
+		given[next].line = 0;
+	}
 	if (!st->clustering_mode_given)
-		cfg_set(st->cfg, "backend_clustering_mode", mode, st->file,
-				first ? first : st->sub_mode_line, st->diags);
+		cfg_set(st->cfg, "backend_clustering_mode", mode, st->file, first, st->diags);
 }

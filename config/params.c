@@ -150,7 +150,7 @@ cfg_free_slot(pool_config *cfg, const cfg_param *param, int index)
 	}
 }
 
-/* Number of slots a row has: 1 for plain rows, plus one per node for numbered ones. */
+/* Calls fn for every slot of every row: the plain one (-1) and one per node for numbered rows. */
 static void
 for_each_slot(pool_config *cfg, void (*fn) (pool_config *, const cfg_param *, int))
 {

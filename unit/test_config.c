@@ -216,7 +216,73 @@ test_table_consistent(void)
 	CU_ASSERT_FALSE(cfg_find("wd_authkey")->flags & CFG_SECRET);
 }
 
+/* The plain names pgpool-II 4.3.5 lists in PGPOOL SHOW ALL (golden/pgpool-show-all.txt). */
+static const char golden_names[] =
+	"allow_clear_text_frontend_auth allow_multiple_failover_requests_from_node allow_sql_comments "
+	"app_name_redirect_preference_list arping_cmd arping_path authentication_timeout auto_failback "
+	"auto_failback_interval backend_clustering_mode cache_safe_memqcache_table_list "
+	"cache_unsafe_memqcache_table_list check_temp_table check_unlogged_table child_life_time "
+	"child_max_connections clear_memqcache_on_escalation client_idle_limit "
+	"client_idle_limit_in_recovery client_min_messages connect_timeout connection_cache "
+	"connection_life_time database_redirect_preference_list delay_threshold delegate_IP "
+	"detach_false_primary disable_load_balance_on_write dml_adaptive_object_relationship_list "
+	"enable_consensus_with_half_votes enable_pool_hba enable_shared_relcache failback_command "
+	"failover_command failover_if_affected_tuples_mismatch failover_on_backend_error "
+	"failover_on_backend_shutdown failover_require_consensus failover_when_quorum_exists "
+	"follow_primary_command health_check_database health_check_max_retries health_check_password "
+	"health_check_period health_check_retry_delay health_check_test health_check_timeout "
+	"health_check_user if_cmd_path if_down_cmd if_up_cmd ignore_leading_white_space insert_lock "
+	"listen_addresses listen_backlog_multiplier load_balance_mode lobj_lock_table "
+	"log_client_messages log_connections log_destination log_directory log_disconnections "
+	"log_error_verbosity log_file_mode log_filename log_hostname log_line_prefix log_min_messages "
+	"log_per_node_statement log_rotation_age log_rotation_size log_standby_delay log_statement "
+	"log_truncate_on_rotation logdir logging_collector max_pool memory_cache_enabled "
+	"memqcache_auto_cache_invalidation memqcache_cache_block_size memqcache_expire "
+	"memqcache_max_num_cache memqcache_maxcache memqcache_memcached_host memqcache_memcached_port "
+	"memqcache_method memqcache_oiddir memqcache_total_size num_init_children pcp_listen_addresses "
+	"pcp_port pcp_socket_dir pid_file_name ping_path pool_passwd port prefer_lower_delay_standby "
+	"primary_routing_query_pattern_list read_only_function_list recovery_1st_stage_command "
+	"recovery_2nd_stage_command recovery_password recovery_timeout recovery_user relcache_expire "
+	"relcache_query_target relcache_size replicate_select replication_mode "
+	"replication_stop_on_mismatch reserved_connections reset_query_list search_primary_node_timeout "
+	"serialize_accept socket_dir sr_check_database sr_check_password sr_check_period sr_check_user "
+	"ssl ssl_ca_cert ssl_ca_cert_dir ssl_cert ssl_ciphers ssl_crl_file ssl_dh_params_file "
+	"ssl_ecdh_curve ssl_key ssl_passphrase_command ssl_prefer_server_ciphers "
+	"statement_level_load_balance syslog_facility syslog_ident trusted_servers use_watchdog "
+	"wd_authkey wd_de_escalation_command wd_escalation_command wd_heartbeat_deadtime "
+	"wd_heartbeat_keepalive wd_interval wd_ipc_socket_dir wd_life_point wd_lifecheck_dbname "
+	"wd_lifecheck_method wd_lifecheck_password wd_lifecheck_query wd_lifecheck_user "
+	"wd_lost_node_removal_timeout wd_monitoring_interfaces_list wd_no_show_node_removal_timeout "
+	"wd_priority wd_remove_shutdown_nodes write_function_list ";
+
+/* The table has exactly pgpool 4.3's plain parameters: none missing, none invented. */
+static void
+test_names_match_pgpool_43(void)
+{
+	char	   *copy = strdup(golden_names);
+	char	   *save = NULL;
+	int			golden = 0;
+	int			plain = 0;
+
+	for (char *name = strtok_r(copy, " ", &save); name; name = strtok_r(NULL, " ", &save))
+	{
+		const cfg_param *p = cfg_find(name);
+
+		if (!p || strcmp(p->name, name) != 0)
+			fprintf(stderr, "missing parameter %s\n", name);
+		CU_ASSERT_PTR_NOT_NULL(p);
+		golden++;
+	}
+	for (int i = 0; i < cfg_param_count(); i++)
+		if (!(cfg_param_at(i)->flags & CFG_INDEXED) || (cfg_param_at(i)->flags & CFG_INDEX_OPTIONAL))
+			plain++;
+	CU_ASSERT_EQUAL(golden, 154);
+	CU_ASSERT_EQUAL(plain, golden);
+	free(copy);
+}
+
 static CU_TestInfo table_tests[] = {
+	{"names match pgpool 4.3.5's PGPOOL SHOW ALL", test_names_match_pgpool_43},
 	{"defaults", test_defaults},
 	{"every default parses with its own parser", test_every_default_parses},
 	{"shown defaults read back to the same value", test_defaults_round_trip},
