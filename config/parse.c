@@ -118,8 +118,15 @@ lex_line(const char *line, char **name, char **value, const char **where)
 	else
 		while (*p && !isspace((unsigned char) *p) && *p != '#')
 			buf_add(&val, *p++);
-	if (p && (p == *where || (p = skip_space(p), *p != '\0' && *p != '#')))
+	/* an empty unquoted value, or text after the value, is a syntax error */
+	if (p && p == *where)
 		p = NULL;
+	if (p)
+	{
+		p = skip_space(p);
+		if (*p != '\0' && *p != '#')
+			p = NULL;
+	}
 	if (p == NULL)
 	{
 		free(*name);
