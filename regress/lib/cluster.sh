@@ -286,6 +286,11 @@ cluster_start()
 		chown "$PGNG_OS_USER:" "$CLUSTER_DIR" "$CLUSTER_DIR/log" "$CLUSTER_DIR/sock" || return 1
 	fi
 	chmod 0755 "$CLUSTER_DIR"
+	if ! cluster_as_user test -w "$CLUSTER_DIR/log"; then
+		cluster_log "user $PGNG_OS_USER cannot write in $CLUSTER_DIR; is a parent directory private?" \
+			"(set TMPDIR to a directory it can reach, e.g. /tmp)"
+		return 1
+	fi
 	cluster_init_primary || return 1
 	cluster_write_env
 	for ((i = 1; i < CLUSTER_NODES; i++)); do
