@@ -118,7 +118,10 @@ start_pgpool()
 	setsid "$PGPOOL" -n "${PGPOOL_ARGS[@]}" >"$DEMO_DIR/log/pgpool.log" 2>&1 </dev/null &
 	pid=$!
 	echo "$pid" >"$DEMO_DIR/run/pgpool.demo-pid"
-	if cluster_wait 10 "$PGNG_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPOOL_PORT" -t 2; then
+	# Settled: either it exited (this build says why) or it answers on its port.
+	cluster_wait 20 sh -c "! kill -0 $pid 2>/dev/null ||
+		'$PGNG_PG_BIN/pg_isready' -q -h 127.0.0.1 -p $PGPOOL_PORT -t 2" || true
+	if "$PGNG_PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPOOL_PORT" -t 2; then
 		return 0
 	fi
 	if kill -0 "$pid" 2>/dev/null; then
