@@ -7,11 +7,13 @@
 
 require_bin pgpool
 PGPOOL="$PGNG_BIN/pgpool"
-"$PGPOOL" --help 2>&1 | grep -q -- '--check-config' || skip "$PGPOOL has no --check-config yet"
+"$PGPOOL" --help 2>&1 | grep -q -- '--check-config' || fail "$PGPOOL has no --check-config"
 
 SAMPLES="$PGNG_SRC/sample-configs"
 DEBIAN_EXAMPLES=/usr/share/doc/pgpool2/examples
+# The shared fixture when the shared folder is beside the checkout, else the repository's copy of it.
 SEED="$PGNG_SRC/../shared/fixtures/seed-3.5-pgpool.conf"
+[ -f "$SEED" ] || SEED="$PGNG_SRC/config/testdata/seed-3.5-pgpool.conf"
 failures=0
 skips=""
 
