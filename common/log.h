@@ -5,6 +5,7 @@
 #ifndef PGNG_LOG_H
 #define PGNG_LOG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Ordered by severity, as pgpool's log_min_messages values. */
@@ -28,6 +29,13 @@ void		log_set_min_level(log_level level);
 void		log_set_stream(FILE *stream);
 /* The role shown in each line ("main", "child", "pcp_main", ...); the string must outlive its use. */
 void		log_set_process_name(const char *name);
+/* log_line_prefix with pgpool's escapes (%a %p %t %m %d %u %l %%); NULL restores the default. */
+void		log_set_line_prefix(const char *prefix);
+/* log_destination: stderr and/or syslog (ident and facility as openlog's). */
+void		log_set_destinations(bool use_stderr, bool use_syslog, const char *ident, int facility);
+/* The session shown by %d and %u (and the application name); NULLs clear it. */
+void		log_set_session(const char *database, const char *user, const char *application);
+bool		log_level_is_enabled(log_level level);
 const char *log_level_name(log_level level);
 void		log_msg(log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

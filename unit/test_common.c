@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "common/diag.h"
+#include "common/log.h"
 #include "common/util.h"
 #include "unit/runner.h"
 
@@ -79,7 +83,65 @@ test_asprintf(void)
 	free(s);
 }
 
+/* Logs one line through a temporary file and returns it (malloc'd). */
+static char *
+log_one_line(log_level level, const char *text)
+{
+	FILE	   *f = tmpfile();
+	char	   *line = xcalloc(1, 1024);
+
+	log_set_stream(f);
+	log_msg(level, "%s", text);
+	log_set_stream(NULL);
+	rewind(f);
+	if (fgets(line, 1024, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	return line;
+}
+
+static void
+test_log_prefix_escapes(void)
+{
+	char		expected[256];
+	char	   *line;
+
+	log_set_process_name("child");
+	log_set_session("db1", "alice", "app");
+	log_set_line_prefix("[%a|%p|%d|%u|%%|%q] ");
+	line = log_one_line(LOG_LEVEL_LOG, "hello");
+	snprintf(expected, sizeof(expected), "[child|%d|db1|alice|%%|] LOG:  hello\n", (int) getpid());
+	CU_ASSERT_STRING_EQUAL(line, expected);
+	free(line);
+	log_set_line_prefix(NULL);
+	log_set_session(NULL, NULL, NULL);
+	log_set_process_name("main");
+}
+
+static void
+test_log_levels_filter(void)
+{
+	char	   *line;
+
+	log_set_min_level(LOG_LEVEL_WARNING);
+	line = log_one_line(LOG_LEVEL_DEBUG1, "hidden");
+	CU_ASSERT_STRING_EQUAL(line, "");
+	free(line);
+	line = log_one_line(LOG_LEVEL_WARNING, "shown");
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, ": main pid "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "WARNING:  shown\n"));
+	free(line);
+	/* LOG is written whatever the minimum, as PostgreSQL's server log does */
+	log_set_min_level(LOG_LEVEL_FATAL);
+	line = log_one_line(LOG_LEVEL_LOG, "always");
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "LOG:  always"));
+	free(line);
+	log_set_min_level(LOG_LEVEL_WARNING);
+}
+
 static CU_TestInfo common_tests[] = {
+	{"log_line_prefix escapes", test_log_prefix_escapes},
+	{"log level filter", test_log_levels_filter},
 	{"str_trim", test_trim},
 	{"str_copy truncates and terminates", test_copy_truncates},
 	{"path helpers", test_paths},
