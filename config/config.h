@@ -476,6 +476,12 @@ const cfg_param *cfg_find(const char *name);
 const cfg_param *cfg_find_indexed(const char *name, int *index);
 
 /* The table, in a fixed order (by group, as the files list them). */
+/*
+ * Reload: parameters of newcfg that need a restart are set back to oldcfg's running values, with a
+ * warning for each that the file had changed. Returns how many were kept.
+ */
+int			cfg_keep_restart_only(pool_config *newcfg, const pool_config *oldcfg, diag_list *diags);
+
 int			cfg_param_count(void);
 const cfg_param *cfg_param_at(int i);
 

@@ -296,6 +296,7 @@ static CU_SuiteInfo suites[] = {
 	{"config values", NULL, NULL, NULL, NULL, config_value_tests},
 	{"config files", NULL, NULL, NULL, NULL, config_file_tests},
 	{"config 3.x names", NULL, NULL, NULL, NULL, config_alias_tests},
+	{"config reload", NULL, NULL, NULL, NULL, config_reload_tests},
 	CU_SUITE_INFO_NULL
 };
 

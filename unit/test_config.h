@@ -32,5 +32,6 @@ char	   *value_of(const pool_config *cfg, const char *name, cfg_format fmt);
 extern CU_TestInfo config_value_tests[];
 extern CU_TestInfo config_file_tests[];
 extern CU_TestInfo config_alias_tests[];
+extern CU_TestInfo config_reload_tests[];
 
 #endif
