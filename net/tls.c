@@ -150,11 +150,15 @@ static void
 exec_passphrase_child(const char *command, int out_fd)
 {
 	int			null_fd = open("/dev/null", O_RDONLY);
+	long		max_fd = sysconf(_SC_OPEN_MAX);
 
 	setpgid(0, 0);
 	if (null_fd >= 0)
 		dup2(null_fd, STDIN_FILENO);
 	dup2(out_fd, STDOUT_FILENO);
+	/* listen and client sockets must not live on in a lingering helper */
+	for (int fd = STDERR_FILENO + 1; fd < (max_fd > 0 && max_fd < 65536 ? max_fd : 65536); fd++)
+		close(fd);
 	execl("/bin/sh", "sh", "-c", command, (char *) NULL);
 	_exit(127);
 }
@@ -392,30 +396,46 @@ load_cert_and_key(SSL_CTX *ctx, const tls_paths *p, const pool_config *cfg, char
 	return ok ? 0 : -1;
 }
 
-/* Parameters from ssl_dh_params_file; like pgpool, a bad file only costs a warning. */
+/* DH parameters from path; NULL with reason set when they cannot be used. */
+static EVP_PKEY *
+read_dh_params(const char *path, const char **reason, char *buf, size_t len)
+{
+	BIO		   *bio = BIO_new_file(path, "r");
+	EVP_PKEY   *params = bio != NULL ? PEM_read_bio_Parameters(bio, NULL) : NULL;
+
+	BIO_free(bio);
+	if (params == NULL)
+		*reason = openssl_reason(buf, len);
+	else if (!EVP_PKEY_is_a(params, "DH"))
+	{
+		*reason = "the file holds no DH parameters";
+		EVP_PKEY_free(params);
+		params = NULL;
+	}
+	return params;
+}
+
+/* ssl_dh_params_file, or OpenSSL's built-in groups; like pgpool, a bad file only costs a warning. */
 static void
 setup_dh(SSL_CTX *ctx, const char *path)
 {
-	EVP_PKEY   *params = NULL;
-	BIO		   *bio;
+	EVP_PKEY   *params;
+	const char *reason = NULL;
 	char		buf[64];
 
-	if (path[0] != '\0' && (bio = BIO_new_file(path, "r")) != NULL)
-	{
-		params = PEM_read_bio_Parameters(bio, NULL);
-		BIO_free(bio);
-		if (params != NULL && !EVP_PKEY_is_a(params, "DH"))
-		{
-			EVP_PKEY_free(params);
-			params = NULL;
-		}
-	}
-	if (params != NULL && SSL_CTX_set0_tmp_dh_pkey(ctx, params) == 1)
-		return;
-	EVP_PKEY_free(params);
 	if (path[0] != '\0')
+	{
+		params = read_dh_params(path, &reason, buf, sizeof(buf));
+		if (params != NULL && SSL_CTX_set0_tmp_dh_pkey(ctx, params) == 1)
+			return;
+		if (params != NULL)
+		{
+			reason = openssl_reason(buf, sizeof(buf));
+			EVP_PKEY_free(params);
+		}
 		log_warning("could not load DH parameters file \"%s\": %s; using built-in parameters",
-					path, openssl_reason(buf, sizeof(buf)));
+					path, reason);
+	}
 	SSL_CTX_set_dh_auto(ctx, 1);
 }
 
