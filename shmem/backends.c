@@ -51,7 +51,7 @@ shm_backends_set_weights(shm_backend_table *table, const pool_config *cfg)
 uint64_t
 shm_backends_generation(void)
 {
-	return atomic_load_explicit(&shm_base->backends_gen, memory_order_acquire);
+	return shm_base ? atomic_load_explicit(&shm_base->backends_gen, memory_order_acquire) : 0;
 }
 
 uint64_t

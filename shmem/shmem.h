@@ -90,7 +90,11 @@ typedef struct shm_backend_table
 	shm_backend nodes[CFG_MAX_BACKENDS];
 } shm_backend_table;
 
-/* Health-check statistics of one node: the stored sums behind SHOW pool_health_check_stats. */
+/*
+ * Health-check statistics of one node: the stored sums behind SHOW pool_health_check_stats (the
+ * averages are derived by whoever prints them). Written whole by the node's health-check process under
+ * the node's seqlock.
+ */
 typedef struct shm_hc_stats
 {
 	uint64_t	total_count;
@@ -117,7 +121,10 @@ typedef enum
 	SHM_CHILD_EXECUTE_COMMAND
 } shm_child_status;
 
-/* What a reader sees of one child (shm_child_read). */
+/*
+ * What a reader sees of one child (shm_child_read). pid, status, start_time and the count are relaxed
+ * atomics written by the child; database/username are under the child's seqlock.
+ */
 typedef struct shm_child_info
 {
 	pid_t		pid;			/* 0: no process in the slot */
@@ -128,7 +135,10 @@ typedef struct shm_child_info
 	char		username[SHM_NAME_SIZE];
 } shm_child_info;
 
-/* One pool slot of a child (a cached user/database pair), common to its backends. */
+/*
+ * One pool slot of a child (a cached user/database pair), common to its backends. Written by that
+ * child only (shm_pool_set), under its slot's seqlock; the parent clears it in shm_child_retire.
+ */
 typedef struct shm_pool_info
 {
 	char		database[SHM_NAME_SIZE];	/* "" when the slot is unused */
@@ -142,7 +152,7 @@ typedef struct shm_pool_info
 	int32_t		pad;
 } shm_pool_info;
 
-/* The connection of one pool slot to one backend. */
+/* The connection of one pool slot to one backend; same writer and seqlock as shm_pool_info. */
 typedef struct shm_pool_backend
 {
 	int64_t		connection_time;	/* time_t the backend connection was made */
@@ -157,7 +167,10 @@ typedef struct shm_pool_row
 	shm_pool_backend backend;
 } shm_pool_row;
 
-/* Per-node counters of SHOW pool_backend_stats (and select_cnt of pool_nodes). */
+/*
+ * Per-node counters of SHOW pool_backend_stats (and select_cnt of pool_nodes). Each child counts in its
+ * own slot (relaxed stores); retired children's counts are kept by the parent under a seqlock.
+ */
 typedef enum
 {
 	SHM_CNT_SELECT = 0,
@@ -177,7 +190,10 @@ typedef struct shm_backend_counters
 	uint64_t	count[SHM_CNT_KINDS];
 } shm_backend_counters;
 
-/* BackendKeyData: a process id and a secret of 4 (protocol 3.0) to SHM_CANCEL_KEY_MAX bytes. */
+/*
+ * BackendKeyData: a process id and a secret of 4 (protocol 3.0) to SHM_CANCEL_KEY_MAX bytes. Each child
+ * publishes its own under its slot's seqlock (shm_cancel_publish).
+ */
 typedef struct shm_cancel_key
 {
 	int32_t		pid;			/* 0: none */
@@ -215,7 +231,7 @@ pid_t		shm_parent_pid(void);
 
 /* ---- backend table ---- */
 
-/* One atomic load: a child compares it with the generation of its snapshot once per query. */
+/* One atomic load (0 without a region): a child compares it with its snapshot's once per query. */
 uint64_t	shm_backends_generation(void);
 
 /*

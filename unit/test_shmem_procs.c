@@ -211,10 +211,11 @@ session_consistent(const shm_child_info *ci)
 {
 	size_t		len = strlen(ci->database);
 	char		first = ci->database[0];
+	char		set[2] = {first, '\0'};
 
 	if (len == 0)
 		return ci->username[0] == '\0';
-	if (len != (first == 'a' ? SHM_NAME_SIZE - 1 : 20u) || strspn(ci->database, &first) != len)
+	if (len != (first == 'a' ? SHM_NAME_SIZE - 1 : 20u) || strspn(ci->database, set) != len)
 		return false;
 	return strlen(ci->username) == (first == 'a' ? 20u : SHM_NAME_SIZE - 1);
 }
