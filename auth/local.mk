@@ -8,3 +8,16 @@ unit_test_auth_SOURCES = unit/test_auth.c unit/test_auth_hba.c
 unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
 unit_test_auth_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_auth
+
+# auth: SCRAM-SHA-256 for both sides of the pooler, and SASLprep of passwords.
+libpgng_a_SOURCES += auth/scram.h auth/scram_internal.h auth/scram_secret.c \
+	auth/scram_server.c auth/scram_client.c auth/saslprep.c auth/saslprep.h \
+	auth/saslprep_table.h auth/saslprep_table_rules.c auth/saslprep_table_single.c \
+	auth/saslprep_table_multi.c auth/saslprep_table_data.c
+EXTRA_DIST += auth/saslprep_gen.py
+
+check_PROGRAMS += unit/test_scram
+unit_test_scram_SOURCES = unit/test_scram.c
+unit_test_scram_CFLAGS = $(UNIT_CFLAGS)
+unit_test_scram_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_scram
