@@ -29,10 +29,32 @@ stop_signal(shutdown_mode mode)
 	}
 }
 
+/* A zombie has exited: only its parent has not collected it yet (Linux /proc tells). */
+static int
+is_zombie(pid_t pid)
+{
+	char		path[64];
+	char		buf[256];
+	FILE	   *f;
+	char	   *close_paren;
+	int			zombie = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) != NULL && (close_paren = strrchr(buf, ')')) != NULL)
+		zombie = close_paren[1] == ' ' && close_paren[2] == 'Z';
+	fclose(f);
+	return zombie;
+}
+
 static int
 process_exists(pid_t pid)
 {
-	return kill(pid, 0) == 0 || errno == EPERM;
+	if (kill(pid, 0) != 0 && errno != EPERM)
+		return 0;
+	return !is_zombie(pid);
 }
 
 int

@@ -1,11 +1,16 @@
-# The pgpool program: command line, configuration check, stop/reload control.
+# The pgpool program: command line, configuration check, stop/reload control, and the server
+# (parent process). The parent's pieces live in the library so that children and tests link them.
+libpgng_a_SOURCES += main/server.c main/server.h main/supervisor.c main/supervisor.h \
+	main/signals.c main/signals.h main/reload.c main/reload.h main/logging_setup.c \
+	main/logging_setup.h main/primary_search.c main/primary_search.h main/pidfile.c main/pidfile.h
+
 bin_PROGRAMS += pgpool
-pgpool_SOURCES = main/pgpool.c main/options.c main/options.h main/pidfile.c main/pidfile.h \
+pgpool_SOURCES = main/pgpool.c main/options.c main/options.h \
 	main/control.c main/control.h main/check_config.c main/check_config.h
 pgpool_LDADD = $(PGNG_LIBS)
 
 check_PROGRAMS += unit/test_main
-unit_test_main_SOURCES = unit/test_main.c main/options.c main/pidfile.c
+unit_test_main_SOURCES = unit/test_main.c main/options.c
 unit_test_main_CFLAGS = $(UNIT_CFLAGS)
 unit_test_main_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_main

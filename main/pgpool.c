@@ -11,7 +11,9 @@
 #include "main/check_config.h"
 #include "main/control.h"
 #include "main/options.h"
+#include "main/logging_setup.h"
 #include "main/pidfile.h"
+#include "main/server.h"
 
 /* How long `pgpool stop` waits for the server to exit before giving up. */
 #define STOP_WAIT_SECONDS 60
@@ -50,7 +52,7 @@ run_control(const pgpool_options *opts)
 	return rc;
 }
 
-/* Start-up: everything up to the point where this build still lacks the server itself. */
+/* Start-up: check every file, refuse to run twice, then become the server. */
 static int
 run_start(const pgpool_options *opts)
 {
@@ -73,9 +75,7 @@ run_start(const pgpool_options *opts)
 		fprintf(stderr, "ERROR: pid file found. is another pgpool(%d) is running?\n", (int) running);
 		goto out;
 	}
-	log_fatal("this build of pgpool-ng cannot serve clients yet: the connection pooler "
-			  "(preforked children, data path) is not implemented; "
-			  "use --check-config to validate a configuration");
+	rc = server_run(opts, cfg);
 out:
 	diag_free(&diags);
 	cfg_destroy(cfg);
@@ -90,7 +90,7 @@ main(int argc, char **argv)
 	if (options_parse(argc, argv, &opts) < 0)
 		return 1;
 	if (opts.debug)
-		log_set_min_level(LOG_LEVEL_DEBUG1);
+		logging_force_debug();
 	switch (opts.command)
 	{
 		case PGPOOL_CMD_HELP:

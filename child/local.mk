@@ -1,0 +1,6 @@
+# The preforked children: accept loop, sessions, connection cache, relay.
+libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h \
+	child/startup.c child/backend_connect.c child/credentials.c child/credentials.h \
+	child/client_auth.c child/client_auth_scram.c child/client_auth.h child/relay.c \
+	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
+	child/cancel.c child/cancel.h child/router.c child/router.h

@@ -1,0 +1,316 @@
+/*
+ * The relay: bytes flow between the client and its backend through one buffer per direction,
+ * read in large chunks and forwarded as whole ranges without copying. Only message headers are
+ * walked: to stop at the client's Terminate and to follow the backend's transaction status.
+ * Sockets are non-blocking; poll() is called only when neither direction can make progress, and
+ * every wait for a peer that owes bytes is bounded.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "child/session.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "net/sock.h"
+#include "protocol/scan.h"
+
+#define RELAY_BUFFER_SIZE (64 * 1024)
+/* Longest a peer may keep a message half-sent, or leave our output unread, before we give up. */
+#define RELAY_STALL_MS_MIN 60000
+/* How often the loop looks at shutdown requests while it waits. */
+#define RELAY_WAKE_MS 1000
+
+typedef struct relay_dir
+{
+	net_conn   *src;
+	net_conn   *dst;
+	uint8_t    *buf;
+	size_t		sent;			/* bytes of buf already written to dst */
+	size_t		ready;			/* bytes of buf that may be written (scanned, not held back) */
+	size_t		filled;			/* bytes of buf read from src */
+	pq_scan		scan;
+	bool		stop;			/* a message that must not be forwarded was reached */
+	bool		src_eof;
+	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
+	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
+} relay_dir;
+
+/* What went wrong in a direction. */
+#define PUMP_OK 0
+#define PUMP_SRC_FAILED 1
+#define PUMP_DST_FAILED 2
+
+typedef struct relay
+{
+	session    *s;
+	backend_conn *backend;
+	relay_dir	c2b;
+	relay_dir	b2c;
+	int64_t		last_progress;
+} relay;
+
+static uint8_t *c2b_buffer;
+static uint8_t *b2c_buffer;
+
+static int
+client_message(void *arg, const pq_scan_msg *msg)
+{
+	relay_dir  *d = arg;
+
+	switch (msg->type)
+	{
+		case PQ_MSG_TERMINATE:
+			d->stop = true;
+			return PQ_SCAN_STOP;
+		case 'Q':				/* Query */
+		case 'S':				/* Sync */
+		case 'F':				/* FunctionCall */
+			d->sync_points++;	/* each gets exactly one ReadyForQuery */
+			break;
+	}
+	return PQ_SCAN_CONTINUE;
+}
+
+static int
+backend_message(void *arg, const pq_scan_msg *msg)
+{
+	relay	   *r = arg;
+
+	if (msg->type == PQ_MSG_READY_FOR_QUERY)
+	{
+		r->b2c.sync_points++;
+		if (msg->body_avail > 0)
+			r->backend->tx_status = (char) msg->body[0];
+		else
+			r->b2c.z_pending = true;
+	}
+	return PQ_SCAN_CONTINUE;
+}
+
+/* Walks newly read bytes [from, filled) of a direction and moves 'ready' forward. */
+static void
+scan_new_bytes(relay *r, relay_dir *d, size_t from)
+{
+	size_t		n;
+
+	if (d == &r->b2c && d->z_pending && d->filled > from)
+	{
+		r->backend->tx_status = (char) d->buf[from];
+		d->z_pending = false;
+	}
+	if (d == &r->c2b)
+		n = pq_scan_feed(&d->scan, d->buf + from, d->filled - from, client_message, d);
+	else
+		n = pq_scan_feed(&d->scan, d->buf + from, d->filled - from, backend_message, r);
+	d->ready = from + n;
+}
+
+/* One read from src into free space. Returns bytes read, 0 at EOF, -1 would block, -2 error. */
+static ssize_t
+read_some(relay *r, relay_dir *d)
+{
+	ssize_t		n;
+
+	if (d->sent == d->filled)
+		d->sent = d->ready = d->filled = 0;
+	if (d->filled == RELAY_BUFFER_SIZE)
+		return NET_WOULD_BLOCK;
+	n = net_conn_recv(d->src, d->buf + d->filled, RELAY_BUFFER_SIZE - d->filled);
+	if (n > 0)
+	{
+		size_t		from = d->filled;
+
+		d->filled += (size_t) n;
+		scan_new_bytes(r, d, from);
+		r->last_progress = net_now_ms();
+	}
+	else if (n == 0)
+		d->src_eof = true;
+	return n;
+}
+
+/* Writes what is ready. Returns bytes written, -1 would block, -2 error (0 when nothing to do). */
+static ssize_t
+write_ready(relay *r, relay_dir *d)
+{
+	ssize_t		n;
+
+	if (d->sent >= d->ready)
+		return 0;
+	n = net_conn_send(d->dst, d->buf + d->sent, d->ready - d->sent);
+	if (n > 0)
+	{
+		d->sent += (size_t) n;
+		r->last_progress = net_now_ms();
+	}
+	return n;
+}
+
+/* Moves one direction as far as it goes without waiting; PUMP_OK or which side failed. */
+static int
+pump(relay *r, relay_dir *d, bool *progressed)
+{
+	for (int round = 0; round < 4; round++)
+	{
+		ssize_t		w = write_ready(r, d);
+		ssize_t		n;
+
+		if (w == NET_ERROR)
+			return PUMP_DST_FAILED;
+		if (w > 0)
+			*progressed = true;
+		if (d->sent < d->ready || d->stop || d->src_eof || pq_scan_failed(&d->scan))
+			return PUMP_OK;		/* output still blocked, or nothing more to read */
+		n = read_some(r, d);
+		if (n == NET_ERROR)
+			return PUMP_SRC_FAILED;
+		if (n <= 0)
+			return PUMP_OK;
+		*progressed = true;
+		if ((size_t) n < RELAY_BUFFER_SIZE / 2)
+		{
+			/* a short read: forward it and let poll() tell when more comes */
+			return write_ready(r, d) == NET_ERROR ? PUMP_DST_FAILED : PUMP_OK;
+		}
+	}
+	return PUMP_OK;
+}
+
+/* The events a direction waits for: output space on dst, or input on src. */
+static void
+wanted_events(const relay_dir *d, short *src_events, short *dst_events)
+{
+	if (d->sent < d->ready)
+		*dst_events |= d->dst->ssl ? d->dst->want_events : POLLOUT;
+	else if (!d->stop && !d->src_eof)
+		*src_events |= d->src->ssl ? d->src->want_events : POLLIN;
+}
+
+/* A peer owes us bytes (half a message) or has not read ours: the wait must be bounded. */
+static bool
+stalled(const relay *r, int64_t now, int stall_ms)
+{
+	bool		owed = !pq_scan_at_boundary(&r->c2b.scan) || !pq_scan_at_boundary(&r->b2c.scan) ||
+		r->c2b.sent < r->c2b.ready || r->b2c.sent < r->b2c.ready;
+
+	return owed && now - r->last_progress > stall_ms;
+}
+
+static int
+wait_for_events(relay *r)
+{
+	struct pollfd pfd[2];
+	short		client_ev = 0;
+	short		backend_ev = 0;
+
+	if (net_conn_pending(&r->s->client) > 0 || net_conn_pending(&r->backend->conn) > 0)
+		return 1;
+	wanted_events(&r->c2b, &client_ev, &backend_ev);
+	wanted_events(&r->b2c, &backend_ev, &client_ev);
+	pfd[0] = (struct pollfd) {.fd = r->s->client.fd, .events = client_ev};
+	pfd[1] = (struct pollfd) {.fd = r->backend->conn.fd, .events = backend_ev};
+	return poll(pfd, 2, RELAY_WAKE_MS);
+}
+
+static bool
+client_idle_too_long(const relay *r, int64_t now)
+{
+	int			limit = r->s->cfg->client_idle_limit;
+
+	return limit > 0 && r->backend->tx_status == PQ_TX_IDLE && r->c2b.sent == r->c2b.filled &&
+		r->b2c.sent == r->b2c.filled && now - r->last_progress > (int64_t) limit * 1000;
+}
+
+/*
+ * The client is gone. Its connections are reusable only when it left between messages; answers
+ * still owed for requests it sent (ReadyForQuery count) are drained by the reset.
+ */
+static relay_result
+finish(relay *r)
+{
+	r->s->outstanding_ready = r->c2b.sync_points - r->b2c.sync_points;
+	if (!pq_scan_at_boundary(&r->b2c.scan))
+		return RELAY_CLIENT_LOST;
+	if (r->c2b.stop || (r->c2b.src_eof && pq_scan_at_boundary(&r->c2b.scan)))
+		return RELAY_CLIENT_TERMINATED;
+	return RELAY_CLIENT_LOST;
+}
+
+/* One pass: pump both directions; returns true when the relay is over. */
+static bool
+relay_step(relay *r, relay_result *result)
+{
+	bool		progressed = false;
+	int			rc = pump(r, &r->c2b, &progressed);
+
+	if (rc != PUMP_OK || pq_scan_failed(&r->c2b.scan))
+	{
+		if (pq_scan_failed(&r->c2b.scan))
+			session_report(r->s, "FATAL", "08P01", "invalid message from client", "bad message length");
+		*result = rc == PUMP_DST_FAILED ? RELAY_BACKEND_LOST : RELAY_CLIENT_LOST;
+		return true;
+	}
+	rc = pump(r, &r->b2c, &progressed);
+	if (rc != PUMP_OK || pq_scan_failed(&r->b2c.scan))
+	{
+		*result = rc == PUMP_DST_FAILED ? RELAY_CLIENT_LOST : RELAY_BACKEND_LOST;
+		return true;
+	}
+	if (r->b2c.src_eof)
+	{
+		*result = RELAY_BACKEND_LOST;
+		return true;
+	}
+	if (r->c2b.stop || r->c2b.src_eof)
+	{
+		*result = finish(r);
+		return true;
+	}
+	return false;
+}
+
+relay_result
+session_relay(session *s)
+{
+	relay		r = {.s = s, .backend = &s->entry->backends[s->entry->main_node]};
+	int			stall_ms = s->cfg->authentication_timeout * 1000;
+	relay_result result;
+
+	if (stall_ms < RELAY_STALL_MS_MIN)
+		stall_ms = RELAY_STALL_MS_MIN;
+	if (c2b_buffer == NULL)
+	{
+		c2b_buffer = xmalloc(RELAY_BUFFER_SIZE);
+		b2c_buffer = xmalloc(RELAY_BUFFER_SIZE);
+	}
+	r.c2b = (relay_dir) {.src = &s->client, .dst = &r.backend->conn, .buf = c2b_buffer};
+	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer};
+	pq_scan_init(&r.c2b.scan, 0);
+	pq_scan_init(&r.b2c.scan, 0);
+	r.last_progress = net_now_ms();
+	for (;;)
+	{
+		int64_t		now;
+
+		if (relay_step(&r, &result))
+			return result;
+		if (child_fast_exit_requested)
+			return RELAY_SHUTDOWN;
+		if (wait_for_events(&r) < 0 && errno != EINTR)
+			return RELAY_CLIENT_LOST;
+		now = net_now_ms();
+		if (stalled(&r, now, stall_ms))
+		{
+			log_warning("session of user \"%s\" from %s made no progress for %d s; closing it",
+						s->startup.user, s->client_host, stall_ms / 1000);
+			return RELAY_CLIENT_LOST;
+		}
+		if (client_idle_too_long(&r, now))
+		{
+			session_report(s, "FATAL", "57P05", "terminating connection due to idle-session timeout",
+						   "the client was idle longer than client_idle_limit");
+			return RELAY_CLIENT_TERMINATED;
+		}
+	}
+}

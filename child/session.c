@@ -1,0 +1,229 @@
+/*
+ * One client session from accept to close (see session.h): start-up, authentication, a cached or
+ * new connection set, the welcome, the relay, and the return of the connections to the cache.
+ */
+#include "child/session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "child/cancel.h"
+#include "child/client_auth.h"
+#include "child/credentials.h"
+#include "child/router.h"
+#include "common/log.h"
+#include "common/util.h"
+#include "net/sock.h"
+
+/* authentication_timeout = 0 means "no limit" in pgpool; we still bound it. */
+#define AUTH_TIMEOUT_MAX_S 600
+
+void
+session_report(session *s, const char *severity, const char *sqlstate, const char *message,
+			   const char *detail)
+{
+	pq_error_fields f = {.severity = severity, .sqlstate = sqlstate, .message = message,
+	.detail = detail};
+	pq_out		out;
+
+	log_msg(LOG_LEVEL_LOG, "%s to %s: %s%s%s",
+			severity, s->client_host, message, detail ? ": " : "", detail ? detail : "");
+	pq_out_init(&out);
+	if (pq_put_error_response(&out, &f))
+		msgio_send(&s->client, &out, net_deadline_after(1000));
+	pq_out_free(&out);
+}
+
+static void
+describe_client(session *s)
+{
+	socklen_t	len = sizeof(s->client_addr);
+
+	s->client_is_local = false;
+	str_copy(s->client_host, "[unknown]", sizeof(s->client_host));
+	if (getpeername(s->client.fd, (struct sockaddr *) &s->client_addr, &len) != 0)
+		return;
+	if (s->client_addr.ss_family == AF_UNIX)
+	{
+		s->client_is_local = true;
+		str_copy(s->client_host, "[local]", sizeof(s->client_host));
+		return;
+	}
+	getnameinfo((struct sockaddr *) &s->client_addr, len, s->client_host, sizeof(s->client_host),
+				NULL, 0, NI_NUMERICHOST);
+}
+
+/* The welcome: AuthenticationOk, the cached and new ParameterStatus, our key, ReadyForQuery. */
+static int
+send_welcome(session *s, pq_out *extra)
+{
+	const pool_entry *e = s->entry;
+
+	pq_put_auth_ok(&s->out);
+	pq_out_bytes(&s->out, e->welcome, e->welcome_len);
+	pq_out_bytes(&s->out, extra->data, extra->len);
+	pq_put_backend_key_data(&s->out, (int32_t) getpid(), s->cancel_key);
+	pq_put_ready_for_query(&s->out, e->backends[e->main_node].tx_status);
+	return msgio_send(&s->client, &s->out, s->auth_deadline);
+}
+
+/* A cached set whose backend has closed meanwhile is useless: one non-blocking peek tells. */
+static bool
+entry_alive(pool_entry *e)
+{
+	backend_conn *b = &e->backends[e->main_node];
+	char		c;
+	ssize_t		n;
+
+	if (b->conn.ssl != NULL && SSL_pending(b->conn.ssl) > 0)
+		return false;			/* unsolicited data: not a clean idle connection */
+	n = recv(b->conn.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static int
+take_cached_entry(session *s, pool_entry *e, pq_out *extra)
+{
+	s->entry = e;
+	if (!entry_alive(e))
+	{
+		log_debug("cached connection of user \"%s\" to \"%s\" was closed by the backend", e->startup.user,
+				  e->startup.database);
+		pool_discard(e, false);
+		s->entry = NULL;
+		return 1;				/* make a new one */
+	}
+	if (!s->cfg->enable_pool_hba && client_auth_reuse(s) != 0)
+		return -1;
+	if (session_apply_parameters(s, extra) != 0)
+	{
+		msgio_send(&s->client, extra, net_deadline_after(1000));
+		pool_discard(e, false);
+		s->entry = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+make_new_entry(session *s)
+{
+	pool_entry *e = pool_take_free(s->pool);
+
+	s->entry = e;
+	e->startup_packet = s->startup_packet;
+	e->startup = s->startup;
+	s->startup_packet = NULL;	/* the entry owns the packet now; s->startup still points into it */
+	e->main_node = router_main_node(s->cfg);
+	e->created = time(NULL);
+	if (e->main_node < 0)
+	{
+		session_report(s, "FATAL", "08006", "no PostgreSQL backend is available", NULL);
+		return -1;
+	}
+	if (session_connect_backend(s, e->main_node) != 0)
+		return -1;
+	if (!s->cfg->enable_pool_hba && !e->passed_through && client_auth_method(s, e->backend_method) != 0)
+		return -1;
+	return 0;
+}
+
+/* Authentication and the connection set; 0 when the client has been welcomed. */
+static int
+open_session(session *s)
+{
+	pq_out		extra;
+	pool_entry *cached;
+	int			rc = 1;
+
+	if (s->cfg->enable_pool_hba && client_auth_hba(s) != 0)
+		return -1;
+	pq_out_init(&extra);
+	cached = pool_find(s->pool, &s->startup);
+	if (cached != NULL)
+		rc = take_cached_entry(s, cached, &extra);
+	if (rc > 0)
+		rc = make_new_entry(s);
+	if (rc == 0)
+		rc = send_welcome(s, &extra);
+	pq_out_free(&extra);
+	return rc;
+}
+
+/* After the client has gone: keep the connections for the next one, or close them. */
+static void
+release_entry(session *s, relay_result result)
+{
+	pool_entry *e = s->entry;
+	bool		keep = result == RELAY_CLIENT_TERMINATED && s->cfg->connection_cache &&
+		pool_database_is_cacheable(e->startup.database);
+
+	if (keep && session_reset_backends(s))
+	{
+		e->valid = true;
+		e->last_used = time(NULL);
+		e->counter++;
+		return;
+	}
+	pool_discard(e, result != RELAY_BACKEND_LOST);
+}
+
+static void
+session_free(session *s)
+{
+	if (s->startup_packet != NULL)	/* else the entry owns the decoded start-up */
+		pq_startup_free(&s->startup);
+	free(s->startup_packet);
+	free(s->client_password);
+	pq_out_free(&s->out);
+	msg_buf_free(&s->msg);
+	net_conn_close(&s->client);
+}
+
+void
+session_run(child_context *ctx, conn_pool *pool, int client_fd)
+{
+	session		s;
+	int			timeout_s = ctx->cfg->authentication_timeout;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = ctx;
+	s.cfg = ctx->cfg;
+	s.pool = pool;
+	net_conn_init(&s.client, client_fd);
+	net_set_nonblocking(client_fd);
+	net_tune_socket(client_fd);
+	describe_client(&s);
+	pq_out_init(&s.out);
+	if (timeout_s <= 0 || timeout_s > AUTH_TIMEOUT_MAX_S)
+		timeout_s = AUTH_TIMEOUT_MAX_S;
+	s.auth_deadline = net_deadline_after(timeout_s * 1000);
+	RAND_bytes((unsigned char *) &s.cancel_key, sizeof(s.cancel_key));
+	if (session_read_startup(&s) == STARTUP_READY)
+	{
+		log_set_session(s.startup.database, s.startup.user, s.startup.application_name);
+		if (open_session(&s) == 0)
+		{
+			relay_result result;
+
+			cancel_publish(ctx->slot, &s);
+			result = session_relay(&s);
+			cancel_withdraw(ctx->slot);
+			if (result == RELAY_SHUTDOWN)
+				session_report(&s, "FATAL", "57P01", "terminating connection due to administrator command", NULL);
+			release_entry(&s, result);
+		}
+		else if (s.entry != NULL && !s.entry->valid)
+			pool_discard(s.entry, true);
+		log_set_session(NULL, NULL, NULL);
+	}
+	session_free(&s);
+}
