@@ -1,7 +1,7 @@
 /*
  * SASLprep (RFC 4013) as PostgreSQL's backend and libpq apply it to passwords: pure ASCII is kept
  * as is; other strings must be valid UTF-8, are mapped (RFC 3454 C.1.2 to space, B.1 removed),
- * NFKC-normalised, and refused when prohibited, unassigned or badly bidirectional.
+ * refused when prohibited, unassigned or badly bidirectional, and NFKC-normalised.
  */
 #include "auth/saslprep.h"
 
@@ -296,7 +296,7 @@ nfkc(const uint32_t *cps, size_t n, size_t *count)
 	return out;
 }
 
-/* RFC 3454 sections 5 and 6: prohibited or unassigned output, and the bidirectional rule. */
+/* RFC 3454 sections 5 and 6: prohibited or unassigned code points, and the bidirectional rule. */
 static bool
 is_acceptable(const uint32_t *cps, size_t n)
 {
@@ -322,31 +322,36 @@ saslprep(const char *input, char **output)
 	uint32_t   *mapped;
 	uint32_t   *normal;
 	size_t		n;
-	char	   *text;
 	size_t		len = 0;
-	bool		ok;
+	bool		ascii = true;
 
 	*output = NULL;
-	for (const char *p = input; *p; p++)
-		if ((unsigned char) *p >= 0x80)
-			goto unicode;
-	*output = xstrdup(input);
-	return SASLPREP_OK;
-
-unicode:
+	for (const char *p = input; *p && ascii; p++)
+		ascii = (unsigned char) *p < 0x80;
+	if (ascii)
+	{
+		*output = xstrdup(input);
+		return SASLPREP_OK;
+	}
 	if ((mapped = decode_and_map(input, &n)) == NULL)
 		return SASLPREP_INVALID_UTF8;
+
+	/*
+	 * PostgreSQL checks the prohibited, unassigned and bidirectional rules on the mapped input,
+	 * not on the normalised output as RFC 4013 says: U+1F190 (unassigned in Unicode 3.2) leaves
+	 * the password raw although its NFKC form "DJ" would pass. Libpq does the same, so we follow.
+	 */
+	if (!is_acceptable(mapped, n))
+	{
+		free(mapped);
+		return SASLPREP_PROHIBITED;
+	}
 	normal = nfkc(mapped, n, &n);
 	free(mapped);
-	ok = is_acceptable(normal, n);
-	if (ok)
-	{
-		text = xmalloc(n * 4 + 1);
-		for (size_t i = 0; i < n; i++)
-			len += utf8_put(normal[i], text + len);
-		text[len] = '\0';
-		*output = text;
-	}
+	*output = xmalloc(n * 4 + 1);
+	for (size_t i = 0; i < n; i++)
+		len += utf8_put(normal[i], *output + len);
+	(*output)[len] = '\0';
 	free(normal);
-	return ok ? SASLPREP_OK : SASLPREP_PROHIBITED;
+	return SASLPREP_OK;
 }

@@ -84,6 +84,18 @@ static const pg_vector pg_vectors[] = {
 	{"u_zwsp", "pass\xe2\x80\x8bword",
 	 "SCRAM-SHA-256$4096:M4XP3e/Xsrzew4oLtiDKNg=="
 	 "$4ounVenjaWeUVXzLaimg89LtL/AUwK1kq/1sowPEaw0=:BdK/IcrI+3Y0HBk2PTJK8gpyvFWQXwcawZny+4o90aA="},
+	/* not UTF-8: raw bytes (created in a SQL_ASCII database) */
+	{"u_rawbytes", "pw\xff\xfe\xc3",
+	 "SCRAM-SHA-256$4096:P9XVf/YqCD7CMu2myFfWZA=="
+	 "$kyHiNOyrC4HWGqtKS49RpjivYkJJ0GUdP9xCt8MFMm8=:HL4h+7bRYc5qOG3jiAoUzp41Iy6i5BWObyr8SvFYS1g="},
+	/* U+1F190: unassigned in Unicode 3.2, so raw, not its NFKC "DJ" */
+	{"u_dj", "\xf0\x9f\x86\x90",
+	 "SCRAM-SHA-256$4096:qUqAJkMi8x/2SwIc+zupAg=="
+	 "$IdroIL2XeDXNigGsvTq5h6/Lb2+yWXQF2wkcLkd7GMI=:liFvkqoz2aAOA73kRHC1P4yjYHUB//7C/PAdW0OsQGo="},
+	/* U+10781 (Unicode 14): raw as well */
+	{"u_uni14", "a\xf0\x90\x9e\x81",
+	 "SCRAM-SHA-256$4096:VKaFZhmRv6UkBhVXyIBvRg=="
+	 "$m+BA+K7A46mf7vN9tIa71OACCR0JY4VoJN2ub0K66vI=:42r8BqktEac2JjvJK1zfrkDE7ifOmhSRFyrcIgTfmfk="},
 };
 
 #define N_PG_VECTORS (sizeof(pg_vectors) / sizeof(pg_vectors[0]))
@@ -790,6 +802,7 @@ test_saslprep(void)
 		{"\xee\x80\x80", SASLPREP_PROHIBITED, NULL},	/* private use */
 		{"x\xc8\xa1", SASLPREP_PROHIBITED, NULL},	/* unassigned in Unicode 3.2 */
 		{"\xf0\x9f\x98\x80", SASLPREP_PROHIBITED, NULL},
+		{"\xf0\x9f\x86\x90", SASLPREP_PROHIBITED, NULL},	/* checked before NFKC ("DJ") */
 		{"\xef\xbf\xbe", SASLPREP_PROHIBITED, NULL},	/* non-character */
 		{"\xe2\x80\x8e", SASLPREP_PROHIBITED, NULL},	/* left-to-right mark */
 		{"\xc3\xa4\xc2\x80", SASLPREP_PROHIBITED, NULL},	/* C1 control */
