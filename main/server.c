@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auth/scram.h"
 #include "common/log.h"
 #include "main/logging_setup.h"
 #include "main/pidfile.h"
@@ -258,6 +259,8 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 		goto out;
 	}
 	primary_search_at_start(cfg);
+	/* one mock SCRAM key for all children, so an unknown user's salt is stable across sessions */
+	scram_mock_key_init();
 	if (start_children(&st) == 0)
 	{
 		log_info("pgpool-ng successfully started (pgpool-II %s compatible), listening on port %d",
