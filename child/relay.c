@@ -14,6 +14,7 @@
 #include "common/util.h"
 #include "net/sock.h"
 #include "protocol/scan.h"
+#include "shmem/shmem.h"
 
 #define RELAY_BUFFER_SIZE (64 * 1024)
 /* Longest a peer may keep a message half-sent, or leave our output unread, before we give up. */
@@ -34,6 +35,7 @@ typedef struct relay_dir
 	bool		src_eof;
 	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
 	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
+	int			slot;			/* the child's shared-memory slot, for its status */
 } relay_dir;
 
 /* What went wrong in a direction. */
@@ -67,9 +69,18 @@ client_message(void *arg, const pq_scan_msg *msg)
 		case 'S':				/* Sync */
 		case 'F':				/* FunctionCall */
 			d->sync_points++;	/* each gets exactly one ReadyForQuery */
+			shm_child_set_status(d->slot, SHM_CHILD_EXECUTE_COMMAND);
 			break;
 	}
 	return PQ_SCAN_CONTINUE;
+}
+
+/* The backend's transaction status from ReadyForQuery, also shown by SHOW pool_processes. */
+static void
+note_tx_status(relay *r, char status)
+{
+	r->backend->tx_status = status;
+	shm_child_set_status(r->c2b.slot, status == PQ_TX_IDLE ? SHM_CHILD_IDLE : SHM_CHILD_IDLE_IN_TRANSACTION);
 }
 
 static int
@@ -81,7 +92,7 @@ backend_message(void *arg, const pq_scan_msg *msg)
 	{
 		r->b2c.sync_points++;
 		if (msg->body_avail > 0)
-			r->backend->tx_status = (char) msg->body[0];
+			note_tx_status(r, (char) msg->body[0]);
 		else
 			r->b2c.z_pending = true;
 	}
@@ -96,7 +107,7 @@ scan_new_bytes(relay *r, relay_dir *d, size_t from)
 
 	if (d == &r->b2c && d->z_pending && d->filled > from)
 	{
-		r->backend->tx_status = (char) d->buf[from];
+		note_tx_status(r, (char) d->buf[from]);
 		d->z_pending = false;
 	}
 	if (d == &r->c2b)
@@ -284,7 +295,8 @@ session_relay(session *s)
 		c2b_buffer = xmalloc(RELAY_BUFFER_SIZE);
 		b2c_buffer = xmalloc(RELAY_BUFFER_SIZE);
 	}
-	r.c2b = (relay_dir) {.src = &s->client, .dst = &r.backend->conn, .buf = c2b_buffer};
+	r.c2b = (relay_dir) {.src = &s->client, .dst = &r.backend->conn, .buf = c2b_buffer,
+	.slot = s->ctx->slot};
 	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer};
 	pq_scan_init(&r.c2b.scan, 0);
 	pq_scan_init(&r.b2c.scan, 0);

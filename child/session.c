@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "net/sock.h"
+#include "shmem/shmem.h"
 
 /* authentication_timeout = 0 means "no limit" in pgpool; we still bound it. */
 #define AUTH_TIMEOUT_MAX_S 600
@@ -158,6 +159,36 @@ open_session(session *s)
 	return rc;
 }
 
+/* What pcp_proc_info and SHOW pool_pools show of the entry this session uses. */
+static void
+publish_pool_slot(session *s, time_t disconnected)
+{
+	const pool_entry *e = s->entry;
+	int			idx = (int) (e - s->pool->entries);
+	shm_pool_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (e->valid || disconnected == 0)
+	{
+		str_copy(info.database, e->startup.database, sizeof(info.database));
+		str_copy(info.username, e->startup.user, sizeof(info.username));
+		info.major = e->startup.major;
+		info.minor = e->startup.minor;
+		info.counter = (int32_t) e->counter + (disconnected == 0);
+	}
+	info.client_connection_time = s->connected_at;
+	info.client_disconnection_time = disconnected;
+	shm_pool_set(s->ctx->slot, idx, &info);
+	for (int node = 0; node < e->num_backends && node < shm_num_backends(); node++)
+	{
+		const backend_conn *b = &e->backends[node];
+		shm_pool_backend pb = {.connection_time = b->connected_at, .backend_pid = b->pid,
+		.connected = b->connected};
+
+		shm_pool_set_backend(s->ctx->slot, idx, node, &pb);
+	}
+}
+
 /* After the client has gone: keep the connections for the next one, or close them. */
 static void
 release_entry(session *s, relay_result result)
@@ -171,9 +202,10 @@ release_entry(session *s, relay_result result)
 		e->valid = true;
 		e->last_used = time(NULL);
 		e->counter++;
-		return;
 	}
-	pool_discard(e, result != RELAY_BACKEND_LOST);
+	else
+		pool_discard(e, result != RELAY_BACKEND_LOST);
+	publish_pool_slot(s, time(NULL));
 }
 
 static void
@@ -186,6 +218,26 @@ session_free(session *s)
 	pq_out_free(&s->out);
 	msg_buf_free(&s->msg);
 	net_conn_close(&s->client);
+}
+
+/*
+ * reserved_connections: when no more than that many children would stay free after this one
+ * takes the client, the client is refused (pgpool's "Sorry, too many clients already").
+ */
+static bool
+too_many_clients(const child_context *ctx)
+{
+	int			reserved = ctx->cfg->reserved_connections;
+	int			busy = 0;
+	shm_child_info info;
+
+	if (reserved <= 0)
+		return false;
+	for (int i = 0; i < shm_num_children(); i++)
+		if (i != ctx->slot && shm_child_read(i, &info) == 0 && info.pid != 0 &&
+			info.status != SHM_CHILD_WAIT_FOR_CONNECTION)
+			busy++;
+	return ctx->cfg->num_init_children - busy <= reserved;
 }
 
 void
@@ -206,14 +258,23 @@ session_run(child_context *ctx, conn_pool *pool, int client_fd)
 	if (timeout_s <= 0 || timeout_s > AUTH_TIMEOUT_MAX_S)
 		timeout_s = AUTH_TIMEOUT_MAX_S;
 	s.auth_deadline = net_deadline_after(timeout_s * 1000);
+	s.connected_at = time(NULL);
 	RAND_bytes((unsigned char *) &s.cancel_key, sizeof(s.cancel_key));
-	if (session_read_startup(&s) == STARTUP_READY)
+	if (too_many_clients(ctx))
+	{
+		/* after the start-up packet (and a refused SSLRequest), so psql shows the real reason */
+		if (session_read_startup(&s) == STARTUP_READY)
+			session_report(&s, "FATAL", "53300", "Sorry, too many clients already", NULL);
+	}
+	else if (session_read_startup(&s) == STARTUP_READY)
 	{
 		log_set_session(s.startup.database, s.startup.user, s.startup.application_name);
 		if (open_session(&s) == 0)
 		{
 			relay_result result;
 
+			shm_child_set_session(ctx->slot, s.startup.database, s.startup.user);
+			publish_pool_slot(&s, 0);
 			cancel_publish(ctx->slot, &s);
 			result = session_relay(&s);
 			cancel_withdraw(ctx->slot);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "child/child.h"
 #include "child/msgio.h"
@@ -37,6 +38,7 @@ typedef struct session
 	msg_buf		msg;			/* scratch for messages we read */
 	pool_entry *entry;			/* the connection set in use */
 	int64_t		auth_deadline;	/* authentication_timeout for the whole start-up */
+	time_t		connected_at;
 	long		outstanding_ready;	/* ReadyForQuery the backend still owes when the relay ended */
 } session;
 
