@@ -99,6 +99,17 @@ send_password(backend_login *l, const char *password)
 	return msgio_send(&l->b->conn, &l->s->out, l->s->auth_deadline);
 }
 
+/* The backend asks for a password that neither the client nor pool_passwd can give: say why. */
+static void
+missing_password(backend_login *l, const char *method)
+{
+	char		why[400];
+
+	credentials_missing_reason(l->s, why, sizeof(why));
+	snprintf(l->err, sizeof(l->err), "%s authentication of user \"%s\" to backend %d needs its password: %s",
+			 method, l->s->startup.user, l->node, why);
+}
+
 static int
 answer_md5(backend_login *l, const pq_auth_request *req)
 {
@@ -109,9 +120,7 @@ answer_md5(backend_login *l, const pq_auth_request *req)
 		return send_password(l, answer);
 	if (credentials_can_pass_through(l->s))
 		return credentials_pass_through_md5(l->s, &l->b->conn, req->md5_salt);
-	snprintf(l->err, sizeof(l->err),
-			 "md5 authentication to backend %d needs the password of user \"%s\" in pool_passwd",
-			 l->node, l->s->startup.user);
+	missing_password(l, "md5");
 	return -1;
 }
 
@@ -125,9 +134,7 @@ answer_cleartext(backend_login *l)
 		return send_password(l, password);
 	if (credentials_can_pass_through(l->s))
 		return credentials_pass_through_cleartext(l->s, &l->b->conn);
-	snprintf(l->err, sizeof(l->err),
-			 "password authentication to backend %d needs the password of user \"%s\" in pool_passwd",
-			 l->node, l->s->startup.user);
+	missing_password(l, "password");
 	return -1;
 }
 
@@ -142,9 +149,7 @@ start_scram(backend_login *l, const pq_auth_request *req)
 	l->s->entry->backend_method = HBA_METHOD_SCRAM;
 	if (password == NULL)
 	{
-		snprintf(l->err, sizeof(l->err),
-				 "SCRAM authentication to backend %d needs the cleartext or AES password of user \"%s\" in pool_passwd",
-				 l->node, l->s->startup.user);
+		missing_password(l, "SCRAM");
 		return -1;
 	}
 	if (scram_choose_mechanism((const char *) req->data, req->data_len, l->b->conn.ssl != NULL,

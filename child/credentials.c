@@ -4,6 +4,7 @@
 #include "child/credentials.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 static passwd_file *pool_passwd;
 static bool pool_passwd_loaded;
 static char *aes_key;
+static char *aes_key_path;
 static bool aes_key_loaded;
 
 void
@@ -25,6 +27,8 @@ credentials_reload(void)
 	pool_passwd_loaded = false;
 	free(aes_key);
 	aes_key = NULL;
+	free(aes_key_path);
+	aes_key_path = NULL;
 	aes_key_loaded = false;
 }
 
@@ -63,11 +67,9 @@ key(const session *s)
 {
 	if (!aes_key_loaded)
 	{
-		char	   *path = s->ctx->key_file ? xstrdup(s->ctx->key_file) : aes_key_file_default();
-
-		aes_key = aes_read_key_file(path, NULL);
+		aes_key_path = s->ctx->key_file ? xstrdup(s->ctx->key_file) : aes_key_file_default();
+		aes_key = aes_read_key_file(aes_key_path, NULL);
 		aes_key_loaded = true;
-		free(path);
 	}
 	return aes_key;
 }
@@ -92,6 +94,28 @@ credentials_cleartext(session *s)
 	}
 	s->client_password = clear;	/* kept for the session; freed with it */
 	return clear;
+}
+
+void
+credentials_missing_reason(session *s, char *buf, size_t len)
+{
+	const passwd_entry *e = credentials_pool_passwd_entry(s);
+	const char *user = s->startup.user;
+
+	if (e == NULL)
+		snprintf(buf, len, "pool_passwd file does not contain an entry for \"%s\"", user);
+	else if (e->kind == PASSWD_MD5)
+		snprintf(buf, len, "pool_passwd holds only an md5 hash for \"%s\", from which no password can be derived", user);
+	else if (e->kind == PASSWD_SCRAM)
+		snprintf(buf, len, "pool_passwd holds only a SCRAM secret for \"%s\", from which no password can be derived", user);
+	else if (e->kind == PASSWD_AES && key(s) == NULL)
+		snprintf(buf, len, "the AES password of \"%s\" in pool_passwd cannot be decrypted: key file \"%s\" is missing or empty",
+				 user, aes_key_path ? aes_key_path : "");
+	else if (e->kind == PASSWD_AES)
+		snprintf(buf, len, "the AES password of \"%s\" in pool_passwd cannot be decrypted with the key in \"%s\"",
+				 user, aes_key_path ? aes_key_path : "");
+	else
+		snprintf(buf, len, "the pool_passwd entry of \"%s\" could not be read", user);
 }
 
 int

@@ -8,6 +8,7 @@
 #define PGNG_CHILD_CREDENTIALS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "auth/passwd.h"
@@ -21,6 +22,12 @@ void		credentials_reload(void);
 
 /* The cleartext password for the session's user, or NULL when none is known. */
 const char *credentials_cleartext(session *s);
+
+/*
+ * Why credentials_cleartext gave NULL, for the client and the log: no pool_passwd entry, an md5 or
+ * SCRAM secret, or an AES password the key file cannot decrypt (naming the user and key file).
+ */
+void		credentials_missing_reason(session *s, char *buf, size_t len);
 
 /* "md5..." answer for a backend's salt from known credentials: 0, or -1 when none are known. */
 int			credentials_md5_answer(session *s, const uint8_t salt[4], char out[40]);
