@@ -109,8 +109,8 @@ pgpool_running()
 	kill -0 "$pid" 2>/dev/null
 }
 
-# Tries to start pgpool-ng in the foreground (-n) in the background of this shell; reports whether
-# it stays up and listens. The current build says why it cannot start, and that is shown.
+# Starts pgpool-ng in the foreground (-n) in the background of this shell; reports whether it
+# stays up and answers on its port (and if it exits, the log says why).
 start_pgpool()
 {
 	local pid
@@ -156,9 +156,7 @@ print_info()
 		say "  pgpool-ng:      running (pid $(cat "$DEMO_DIR/run/pgpool.demo-pid")):" \
 			"psql -h 127.0.0.1 -p $PGPOOL_PORT -U $PGNG_PG_SUPERUSER postgres"
 	else
-		say "  pgpool-ng:      not running. This version does not carry client traffic yet (the data"
-		say "                  path comes with later work); it checks configurations. Connect to the"
-		say "                  PostgreSQL ports above directly."
+		say "  pgpool-ng:      not running; see $DEMO_DIR/log/pgpool.log"
 	fi
 	say "Stop it:   scripts/demo.sh stop      (data kept; scripts/demo.sh starts it again)"
 	say "Remove it: scripts/demo.sh clean"
