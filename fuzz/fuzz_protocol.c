@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for protocol/: the startup decoder, the backend message decoders and the message
- * walker. Besides crashes it checks properties: whatever decodes re-encodes to the same bytes, and
- * the walker finds the same messages however the input is cut into reads or stopped and resumed.
+ * walker. Besides crashes it checks properties: whatever decodes re-encodes to the same bytes, the
+ * walker finds the same messages however the input is cut into reads or stopped and resumed, and
+ * messages built from input strings decode back to those strings.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -154,6 +155,84 @@ fuzz_session(const uint8_t *body, size_t len)
 	pq_out_free(&out);
 }
 
+#define MAX_TOKENS 8
+
+/* Cuts a NUL-terminated copy of the input at its NULs into at most MAX_TOKENS strings. */
+static size_t
+split_tokens(char *copy, size_t size, const char **tokens)
+{
+	size_t		n = 0;
+	size_t		pos = 0;
+
+	while (n < MAX_TOKENS && pos <= size)
+	{
+		tokens[n++] = copy + pos;
+		pos += strlen(copy + pos) + 1;
+	}
+	return n;
+}
+
+/* Checks one message built from the tokens against what the decoders read back. */
+static int
+check_built(void *arg, const pq_scan_msg *m)
+{
+	const char **tokens = arg;
+	pq_error	err;
+	pq_param	param;
+	const char *tag;
+
+	CHECK(pq_scan_msg_complete(m));
+	if (m->type == PQ_MSG_ERROR_RESPONSE)
+	{
+		CHECK(pq_parse_error(m->body, m->body_avail, &err));
+		CHECK(strcmp(err.severity, tokens[1]) == 0 && strcmp(err.message, tokens[2]) == 0);
+	}
+	else if (m->type == PQ_MSG_PARAMETER_STATUS)
+	{
+		CHECK(pq_parse_parameter_status(m->body, m->body_avail, &param));
+		CHECK(strcmp(param.name, tokens[0]) == 0 && strcmp(param.value, tokens[1]) == 0);
+	}
+	else if (m->type == PQ_MSG_COMMAND_COMPLETE)
+	{
+		CHECK(pq_parse_command_complete(m->body, m->body_avail, &tag));
+		CHECK(strcmp(tag, tokens[0]) == 0);
+	}
+	return PQ_SCAN_CONTINUE;
+}
+
+/* Builds messages from input strings; the walker and the decoders must read them back. */
+static void
+fuzz_builders(const uint8_t *data, size_t size)
+{
+	char	   *copy = malloc(size + 1);
+	const char *tokens[MAX_TOKENS];
+	size_t		n;
+	pq_out		out;
+	pq_scan		scan;
+	pq_error_fields f = {0};
+
+	memcpy(copy, data, size);
+	copy[size] = '\0';
+	n = split_tokens(copy, size, tokens);
+	while (n < 3)
+		tokens[n++] = "";
+	f.severity = tokens[1];
+	f.message = tokens[2];
+	f.detail = tokens[0];
+	pq_out_init(&out);
+	pq_put_error_response(&out, &f);
+	pq_put_parameter_status(&out, tokens[0], tokens[1]);
+	pq_put_command_complete(&out, tokens[0]);
+	pq_put_row_description_text(&out, tokens, n);
+	pq_put_data_row(&out, tokens, n);
+	pq_put_ready_for_query(&out, PQ_TX_IDLE);
+	pq_scan_init(&scan, 0);
+	CHECK(pq_scan_feed(&scan, out.data, out.len, check_built, tokens) == out.len);
+	CHECK(pq_scan_at_boundary(&scan));
+	pq_out_free(&out);
+	free(copy);
+}
+
 #define MAX_SEEN 4096
 
 /* The messages one way of feeding the input produced, with absolute starts. */
@@ -282,6 +361,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_error(data, size);
 	fuzz_auth(data, size);
 	fuzz_session(data, size);
+	fuzz_builders(data, size);
 	fuzz_scan(data, size, seed);
 	return 0;
 }
