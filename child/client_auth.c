@@ -1,7 +1,8 @@
 /*
  * Client authentication (see client_auth.h). Every failure names the user, the method and what
- * was missing or wrong; a missing user looks like a wrong password to the client (the detail goes
- * to the log only where it would reveal which users exist).
+ * was missing or wrong. For md5 and password a user without a pool_passwd entry is told so, as
+ * pgpool does; SCRAM runs a doomed exchange instead, so that an unknown user looks exactly like a
+ * wrong password (the reason goes to the log only).
  */
 #include "child/client_auth.h"
 
@@ -39,19 +40,14 @@ auth_failed(session *s, const char *method, const char *detail)
 	session_report(s, "FATAL", "28P01", message, detail);
 }
 
-/* The expected md5 secret ("md5" + hex) of the user from pool_passwd, into out; -1 when unknown. */
+/* The expected md5 secret ("md5" + hex) of the user from pool_passwd, into out; -1 (why set) when unknown. */
 static int
-stored_md5_secret(session *s, char out[40], const char **why)
+stored_md5_secret(session *s, char out[40], char *why, size_t why_len)
 {
 	const passwd_entry *e = credentials_pool_passwd_entry(s);
 	const char *clear;
 
-	if (e == NULL)
-	{
-		*why = "pool_passwd file does not contain an entry for the user";
-		return -1;
-	}
-	if (e->kind == PASSWD_MD5)
+	if (e != NULL && e->kind == PASSWD_MD5)
 	{
 		str_copy(out, e->secret, 40);
 		return 0;
@@ -59,8 +55,7 @@ stored_md5_secret(session *s, char out[40], const char **why)
 	clear = credentials_cleartext(s);
 	if (clear == NULL)
 	{
-		*why = e->kind == PASSWD_SCRAM ? "pool_passwd holds a SCRAM secret, md5 needs an md5 or cleartext entry"
-			: "the AES password in pool_passwd could not be decrypted";
+		credentials_missing_reason(s, why, why_len);
 		return -1;
 	}
 	md5_password_secret(clear, s->startup.user, out);
@@ -73,11 +68,11 @@ auth_md5(session *s)
 	uint8_t		salt[4];
 	char		secret[40];
 	char		expected[40];
-	const char *why = NULL;
+	char		why[400] = "";
 	char	   *answer;
 	int			known;
 
-	known = stored_md5_secret(s, secret, &why);
+	known = stored_md5_secret(s, secret, why, sizeof(why));
 	RAND_bytes(salt, sizeof(salt));
 	pq_put_auth_md5(&s->out, salt);
 	if (msgio_send(&s->client, &s->out, s->auth_deadline) != 0 ||
@@ -86,9 +81,11 @@ auth_md5(session *s)
 	if (known != 0 || !md5_client_answer(secret, salt, expected) || !md5_answer_matches(expected, answer))
 	{
 		free(answer);
+		if (known == 0)
+			str_copy(why, "password does not match", sizeof(why));
 		log_info("md5 authentication of user \"%s\" from %s failed: %s", s->startup.user,
-				 s->client_host, why ? why : "password does not match");
-		auth_failed(s, "md5", why ? why : "password does not match");
+				 s->client_host, why);
+		auth_failed(s, "md5", why);
 		return -1;
 	}
 	free(answer);
@@ -129,9 +126,13 @@ auth_password(session *s)
 		return -1;
 	if (!password_matches(s, password))
 	{
+		char		why[400] = "password does not match";
+		const passwd_entry *e = credentials_pool_passwd_entry(s);
+
+		if (e == NULL || (e->kind != PASSWD_MD5 && e->kind != PASSWD_SCRAM && credentials_cleartext(s) == NULL))
+			credentials_missing_reason(s, why, sizeof(why));
 		free(password);
-		auth_failed(s, "password", credentials_pool_passwd_entry(s) == NULL ?
-					"pool_passwd file does not contain an entry for the user" : "password does not match");
+		auth_failed(s, "password", why);
 		return -1;
 	}
 	free(s->client_password);
@@ -222,8 +223,9 @@ client_auth_hba(session *s)
 
 	if (rule == NULL || rule->method == HBA_METHOD_REJECT)
 	{
-		snprintf(detail, sizeof(detail), "%s pool_hba.conf entry for host \"%s\", user \"%s\", database \"%s\", %s",
-				 rule ? "a reject" : "no", s->client_host, s->startup.user, s->startup.database,
+		snprintf(detail, sizeof(detail), "%s for host \"%s\", user \"%s\", database \"%s\", %s",
+				 rule ? "pool_hba.conf rejects connection" : "no pool_hba.conf entry",
+				 s->client_host, s->startup.user, s->startup.database,
 				 s->client.ssl ? "SSL on" : "SSL off");
 		session_report(s, "FATAL", "28000", "client authentication failed", detail);
 		hba_client_clear(&client);

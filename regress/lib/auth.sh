@@ -143,10 +143,17 @@ auth_backends()
 }
 
 # auth_wait_backends N WHERE MSG: waits (bounded) until auth_backends WHERE is N: no connection
-# was leaked by the failures before.
+# was leaked by the failures before. On failure lists the backends that are there.
 auth_wait_backends()
 {
-	wait_for "[ \"\$(auth_backends \"$2\")\" = '$1' ]" 20 "$3: $(auth_backends "$2") backend connections, expected $1"
+	local deadline=$(($(date +%s) + 20))
+	until [ "$(auth_backends "$2")" = "$1" ]; do
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			psql_at "$PGNG_PG_PORT0" "SELECT pid, usename, datname, application_name, state, backend_start FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND ($2)" >&2
+			fail "$3: $(auth_backends "$2") backend connections after 20 s, expected $1"
+		fi
+		sleep 0.2
+	done
 }
 
 # auth_still_serving: the pooler answers the superuser after whatever came before.
