@@ -21,6 +21,8 @@
 #define RELAY_STALL_MS_MIN 60000
 /* How often the loop looks at shutdown requests while it waits. */
 #define RELAY_WAKE_MS 1000
+/* After the client's Terminate, how long the backend may stay silent while answers are owed. */
+#define RELAY_LEAVE_MS 2000
 
 typedef struct relay_dir
 {
@@ -34,6 +36,8 @@ typedef struct relay_dir
 	bool		stop;			/* a message that must not be forwarded was reached */
 	bool		src_eof;
 	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
+	bool		ext_pending;	/* c2b: extended-protocol messages sent since the last Sync */
+	bool		drop_output;	/* b2c: the client has left; answers are read and dropped */
 	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
 	int			slot;			/* the child's shared-memory slot, for its status */
 } relay_dir;
@@ -68,8 +72,16 @@ client_message(void *arg, const pq_scan_msg *msg)
 		case 'Q':				/* Query */
 		case 'S':				/* Sync */
 		case 'F':				/* FunctionCall */
-			d->sync_points++;	/* each gets exactly one ReadyForQuery */
+			d->sync_points++;	/* each gets one ReadyForQuery, unless skipped after an error */
+			d->ext_pending = false; /* each ends the implicit transaction */
 			shm_child_set_status(d->slot, SHM_CHILD_EXECUTE_COMMAND);
+			break;
+		case 'P':				/* Parse, Bind, Describe, Execute, Close */
+		case 'B':
+		case 'D':
+		case 'E':
+		case 'C':
+			d->ext_pending = true;
 			break;
 	}
 	return PQ_SCAN_CONTINUE;
@@ -149,6 +161,11 @@ write_ready(relay *r, relay_dir *d)
 
 	if (d->sent >= d->ready)
 		return 0;
+	if (d->drop_output)
+	{
+		d->sent = d->ready;
+		return 0;
+	}
 	n = net_conn_send(d->dst, d->buf + d->sent, d->ready - d->sent);
 	if (n > 0)
 	{
@@ -198,14 +215,20 @@ wanted_events(const relay_dir *d, short *src_events, short *dst_events)
 		*src_events |= d->src->ssl ? d->src->want_events : POLLIN;
 }
 
-/* A peer owes us bytes (half a message) or has not read ours: the wait must be bounded. */
+/*
+ * The client went silent in the middle of a message, or does not read ours; or the backend went
+ * silent in the middle of one: such waits are bounded. A backend that does not read our output is
+ * busy with a statement (statement_timeout bounds that), so it is not a stall.
+ */
 static bool
-stalled(const relay *r, int64_t now, int stall_ms)
+stalled(const relay *r, int64_t now, int client_ms, int backend_ms)
 {
-	bool		owed = !pq_scan_at_boundary(&r->c2b.scan) || !pq_scan_at_boundary(&r->b2c.scan) ||
-		r->c2b.sent < r->c2b.ready || r->b2c.sent < r->b2c.ready;
+	bool		client_owes = (r->c2b.sent == r->c2b.ready && !pq_scan_at_boundary(&r->c2b.scan)) ||
+		r->b2c.sent < r->b2c.ready;
+	bool		backend_owes = r->b2c.sent == r->b2c.ready && !pq_scan_at_boundary(&r->b2c.scan);
+	int64_t		idle = now - r->last_progress;
 
-	return owed && now - r->last_progress > stall_ms;
+	return (client_owes && idle > client_ms) || (backend_owes && idle > backend_ms);
 }
 
 static int
@@ -234,21 +257,45 @@ client_idle_too_long(const relay *r, int64_t now)
 }
 
 /*
- * The client is gone. Its connections are reusable only when it left between messages; answers
- * still owed for requests it sent (ReadyForQuery count) are drained by the reset.
+ * The client is gone. Its connections are reusable only when it left between messages with every
+ * answer received and no extended-protocol sequence open: the reset's simple queries would
+ * otherwise commit that sequence's implicit transaction (PostgreSQL rolls it back on Terminate),
+ * or be skipped by a backend that discards messages up to a Sync after an error. The count of
+ * ReadyForQuery still owed is not exact in that case either, so none may be owed.
  */
 static relay_result
 finish(relay *r)
 {
-	r->s->outstanding_ready = r->c2b.sync_points - r->b2c.sync_points;
-	if (!pq_scan_at_boundary(&r->b2c.scan))
+	r->s->outstanding_ready = 0;
+	if (!pq_scan_at_boundary(&r->b2c.scan) || r->c2b.ext_pending ||
+		r->c2b.sync_points != r->b2c.sync_points)
 		return RELAY_CLIENT_LOST;
 	if (r->c2b.stop || (r->c2b.src_eof && pq_scan_at_boundary(&r->c2b.scan)))
 		return RELAY_CLIENT_TERMINATED;
 	return RELAY_CLIENT_LOST;
 }
 
-/* One pass: pump both directions; returns true when the relay is over. */
+/* The client has sent Terminate or closed, at a message boundary, and all it sent is forwarded. */
+static bool
+client_leaving(const relay *r)
+{
+	return (r->c2b.stop || r->c2b.src_eof) && r->c2b.sent == r->c2b.ready &&
+		pq_scan_at_boundary(&r->c2b.scan);
+}
+
+/* Every ReadyForQuery owed for what the client sent has been passed on (or dropped). */
+static bool
+answered(const relay *r)
+{
+	return r->b2c.sync_points >= r->c2b.sync_points && pq_scan_at_boundary(&r->b2c.scan) &&
+		r->b2c.sent == r->b2c.ready;
+}
+
+/*
+ * One pass: pump both directions; returns true when the relay is over. Answers to what the client
+ * sent before it left are still relayed (PostgreSQL sends them too), or read and dropped when the
+ * client is gone, so that its connections can be reused; a backend silent too long ends that.
+ */
 static bool
 relay_step(relay *r, relay_result *result)
 {
@@ -263,17 +310,28 @@ relay_step(relay *r, relay_result *result)
 		return true;
 	}
 	rc = pump(r, &r->b2c, &progressed);
+	if (rc == PUMP_DST_FAILED && client_leaving(r))
+	{
+		r->b2c.drop_output = true;
+		rc = PUMP_OK;
+	}
 	if (rc != PUMP_OK || pq_scan_failed(&r->b2c.scan))
 	{
 		*result = rc == PUMP_DST_FAILED ? RELAY_CLIENT_LOST : RELAY_BACKEND_LOST;
 		return true;
 	}
-	if (r->b2c.src_eof)
+	/* what a peer sent before it left is delivered first (a backend's FATAL, a client's queries) */
+	if (r->b2c.src_eof && r->b2c.sent == r->b2c.ready)
 	{
 		*result = RELAY_BACKEND_LOST;
 		return true;
 	}
-	if (r->c2b.stop || r->c2b.src_eof)
+	if (client_leaving(r) && (answered(r) || net_now_ms() - r->last_progress > RELAY_LEAVE_MS))
+	{
+		*result = finish(r);
+		return true;
+	}
+	if ((r->c2b.stop || r->c2b.src_eof) && r->c2b.sent == r->c2b.ready && !client_leaving(r))
 	{
 		*result = finish(r);
 		return true;
@@ -286,10 +344,14 @@ session_relay(session *s)
 {
 	relay		r = {.s = s, .backend = &s->entry->backends[s->entry->main_node]};
 	int			stall_ms = s->cfg->authentication_timeout * 1000;
+	int			client_stall_ms;
 	relay_result result;
 
 	if (stall_ms < RELAY_STALL_MS_MIN)
 		stall_ms = RELAY_STALL_MS_MIN;
+	/* client_idle_limit, when set, also bounds a client that stops mid-message or stops reading */
+	client_stall_ms = s->cfg->client_idle_limit > 0 && s->cfg->client_idle_limit < stall_ms / 1000 ?
+		s->cfg->client_idle_limit * 1000 : stall_ms;
 	if (c2b_buffer == NULL)
 	{
 		c2b_buffer = xmalloc(RELAY_BUFFER_SIZE);
@@ -312,10 +374,10 @@ session_relay(session *s)
 		if (wait_for_events(&r) < 0 && errno != EINTR)
 			return RELAY_CLIENT_LOST;
 		now = net_now_ms();
-		if (stalled(&r, now, stall_ms))
+		if (stalled(&r, now, client_stall_ms, stall_ms))
 		{
 			log_warning("session of user \"%s\" from %s made no progress for %d s; closing it",
-						s->startup.user, s->client_host, stall_ms / 1000);
+						s->startup.user, s->client_host, (int) ((now - r.last_progress) / 1000));
 			return RELAY_CLIENT_LOST;
 		}
 		if (client_idle_too_long(&r, now))
