@@ -27,7 +27,7 @@ typedef struct backend_login
 	int			node;
 	backend_conn *b;
 	scram_client *scram;
-	char		err[512];
+	char		err[1024];
 } backend_login;
 
 static int64_t
@@ -106,8 +106,10 @@ missing_password(backend_login *l, const char *method)
 	char		why[400];
 
 	credentials_missing_reason(l->s, why, sizeof(why));
-	snprintf(l->err, sizeof(l->err), "%s authentication of user \"%s\" to backend %d needs its password: %s",
-			 method, l->s->startup.user, l->node, why);
+	snprintf(l->err, sizeof(l->err), "%s authentication of user \"%s\" to backend %d needs its password: %s%s",
+			 method, l->s->startup.user, l->node, why,
+			 strcmp(method, "SCRAM") == 0 && !l->s->cfg->enable_pool_hba && !l->s->cfg->allow_clear_text_frontend_auth ?
+			 " (allow_clear_text_frontend_auth = on would ask the client for it)" : "");
 }
 
 static int
@@ -147,16 +149,27 @@ start_scram(backend_login *l, const pq_auth_request *req)
 	char	   *first;
 
 	l->s->entry->backend_method = HBA_METHOD_SCRAM;
-	if (password == NULL)
-	{
-		missing_password(l, "SCRAM");
-		return -1;
-	}
+	/* before the client is asked anything: req points into the message buffer that reuses */
 	if (scram_choose_mechanism((const char *) req->data, req->data_len, l->b->conn.ssl != NULL,
 							   false, &mechanism, &error) != 0)
 	{
 		snprintf(l->err, sizeof(l->err), "SCRAM with backend %d: %s", l->node, error);
 		free(error);
+		return -1;
+	}
+	if (password == NULL && l->s->cfg->allow_clear_text_frontend_auth && credentials_can_pass_through(l->s))
+	{
+		password = credentials_ask_client_cleartext(l->s);
+		if (password == NULL)
+		{
+			snprintf(l->err, sizeof(l->err), "the client gave no password for SCRAM authentication to backend %d",
+					 l->node);
+			return -1;
+		}
+	}
+	if (password == NULL)
+	{
+		missing_password(l, "SCRAM");
 		return -1;
 	}
 	l->scram = scram_client_new(password);

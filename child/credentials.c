@@ -183,21 +183,31 @@ credentials_pass_through_md5(session *s, net_conn *backend, const uint8_t salt[4
 	return forward_password(s, backend, answer);
 }
 
-int
-credentials_pass_through_cleartext(session *s, net_conn *backend)
+const char *
+credentials_ask_client_cleartext(session *s)
 {
 	char	   *password;
 
 	pq_put_auth_cleartext(&s->out);
 	if (msgio_send(&s->client, &s->out, s->auth_deadline) != 0)
-		return -1;
+		return NULL;
 	password = credentials_read_client_password(s);
 	if (password == NULL)
-		return -1;
+		return NULL;
 	s->entry->passed_through = true;
 	free(s->entry->secret);
 	s->entry->secret = password;
 	free(s->client_password);
 	s->client_password = xstrdup(password);
+	return s->client_password;
+}
+
+int
+credentials_pass_through_cleartext(session *s, net_conn *backend)
+{
+	const char *password = credentials_ask_client_cleartext(s);
+
+	if (password == NULL)
+		return -1;
 	return forward_password(s, backend, password);
 }

@@ -38,6 +38,13 @@ bool		credentials_can_pass_through(session *s);
 /* Asks the client for md5 with the backend's salt and forwards its answer; records it for reuse. */
 int			credentials_pass_through_md5(session *s, net_conn *backend, const uint8_t salt[4]);
 
+/*
+ * Asks the client for its cleartext password (the backend wants SCRAM, pool_passwd has no
+ * password and allow_clear_text_frontend_auth is on); records it for reuse like a pass-through.
+ * The password (owned by the session), or NULL when the client did not give one.
+ */
+const char *credentials_ask_client_cleartext(session *s);
+
 /* Asks the client for its cleartext password and forwards it; records it for reuse. */
 int			credentials_pass_through_cleartext(session *s, net_conn *backend);
 

@@ -10,7 +10,7 @@ PACKAGES=(
 	postgresql-15 postgresql-client-15
 	pgpool2
 	clang valgrind
-	procps util-linux passwd gzip ca-certificates
+	procps util-linux passwd gzip ca-certificates openssl python3
 )
 # Services the packages above may start on installation.
 SERVICES=(postgresql pgpool2)

@@ -3,7 +3,8 @@
 # method. md5 and cleartext backends with no pool_passwd entry: the challenge is passed through to
 # the first client and replayed (and checked) for every later client of the cached connection.
 # SCRAM backends: the password must be in pool_passwd (TEXT, or AES with the key file given by -k);
-# pgpool-ng then runs SCRAM with the client itself. An md5 pool_passwd entry: pgpool-ng checks the
+# pgpool-ng then runs SCRAM with the client itself; without one, allow_clear_text_frontend_auth = on
+# asks the client for the password in clear text. An md5 pool_passwd entry: pgpool-ng checks the
 # client's md5 answer itself. Trust. After every failure the pooler still serves and no backend
 # connection is left behind.
 . "$PGNG_SRC/regress/lib/testlib.sh"
@@ -106,6 +107,8 @@ auth_wait_backends 1 "usename = 'scramaes'" "scramaes keeps exactly its cached b
 auth_fails "SCRAM, no pool_passwd entry" scramnone scramnonepw \
 	'FATAL:  failed to connect to the PostgreSQL backend' \
 	'SCRAM authentication of user "scramnone" to backend 0 needs its password: pool_passwd file does not contain an entry for "scramnone"'
+assert_contains "$AUTH_OUT" "(allow_clear_text_frontend_auth = on would ask the client for it)" \
+	"the detail says how to do without a pool_passwd entry"
 auth_wait_backends 0 "usename = 'scramnone'" "a SCRAM user without a password leaves no backend"
 auth_still_serving "after SCRAM without pool_passwd entry"
 
@@ -135,6 +138,28 @@ auth_fails "SCRAM/AES with the wrong key" scramaes scramaespw \
 	'SCRAM authentication of user "scramaes" to backend 0 needs its password: the AES password of "scramaes" in pool_passwd cannot be decrypted with the key in'
 auth_wait_backends 0 "usename = 'scramaes'" "a SCRAM user with an undecryptable password leaves no backend"
 auth_still_serving "after the wrong AES key"
+pgpool_stop fast
+auth_wait_backends "$baseline" "true" "every backend closed after pgpool-ng stopped"
+
+# --- allow_clear_text_frontend_auth = on: a SCRAM user without pool_passwd entry is asked for its ---
+# --- password in clear text, which logs in to the backend and is checked again on reuse -----------
+pgpool_write_conf "num_init_children = 1" "max_pool = 8" "enable_pool_hba = off" \
+	"allow_clear_text_frontend_auth = on" "pool_passwd = 'pool_passwd'"
+pgpool_start -k "$PGNG_TMP/pgpoolkey"
+auth_fails "cleartext for SCRAM, wrong password" scramnone wrong \
+	'FATAL:  password authentication failed for user "scramnone"'
+auth_wait_backends 0 "usename = 'scramnone'" "a refused SCRAM login leaves no backend"
+pid1=$(pid_of scramnone scramnonepw)
+assert_eq "$pid1" "$(pid_of scramnone scramnonepw)" "the second scramnone session reuses the cached backend"
+auth_fails "cleartext for SCRAM, wrong password on reuse" scramnone wrong \
+	'FATAL:  password authentication failed for user "scramnone"' "password does not match"
+auth_fails "cleartext for SCRAM, no password on reuse" scramnone '' "no password supplied"
+assert_eq "$pid1" "$(pid_of scramnone scramnonepw)" "the cached scramnone backend survives failed reuses"
+# users with a pool_passwd password still get SCRAM from pgpool-ng
+auth_ok "SCRAM/TEXT with allow_clear_text_frontend_auth on" scramtext scramtextpw "SELECT current_user" scramtext
+auth_fails "SCRAM/TEXT with allow_clear_text_frontend_auth on, wrong password" scramtext wrong \
+	'FATAL:  SCRAM authentication failed for user "scramtext"'
+auth_still_serving "with allow_clear_text_frontend_auth"
 pgpool_stop fast
 auth_wait_backends "$baseline" "true" "every backend closed after pgpool-ng stopped"
 exit 0
