@@ -3,7 +3,8 @@
 # (right, wrong, user without a pool_passwd entry), password, scram-sha-256 (right, wrong, unknown
 # user: the same error as a wrong password), psql with PGPASSWORD and with a .pgpass file, a backend
 # that requires SCRAM behind a pool_hba md5 line (pgpool-ng logs in with the TEXT password from
-# pool_passwd), and trust in pool_hba in front of an md5 backend without a pool_passwd entry.
+# pool_passwd), trust in pool_hba in front of an md5 backend without a pool_passwd entry, and
+# `pgpool reload` re-reading pool_hba.conf and pool_passwd.
 # Client-visible texts are compared with what pgpool-II 4.3.5 sends (golden/client-hba-*.txt,
 # golden/client-md5-*.txt); the deliberate differences are in docs/compatibility.md.
 . "$PGNG_SRC/regress/lib/testlib.sh"
@@ -152,6 +153,17 @@ auth_still_serving "after the failed backend login"
 
 # --- nothing left behind ---------------------------------------------------------------------------------
 auth_wait_backends 6 "datname = 'regress_auth'" "one cached backend per user that logged in (trustuser alice pwuser scramu md5scram, and the superuser)"
+
+# --- pgpool reload re-reads pool_hba.conf and pool_passwd ----------------------------------------------
+sed -i 's/^host    all       carol      127.0.0.1\/32  reject$/host    all       carol      127.0.0.1\/32  md5/' \
+	"$PGPOOL_DIR/pool_hba.conf"
+grep -q 'carol .* md5$' "$PGPOOL_DIR/pool_hba.conf" || fail "could not edit pool_hba.conf"
+"$PGNG_BIN/pg_md5" -m -f "$PGPOOL_DIR/pgpool.conf" -u carol carolpw >/dev/null || fail "pg_md5 -m failed"
+"$PGNG_BIN/pgpool" -f "$PGPOOL_DIR/pgpool.conf" reload >>"$PGPOOL_DIR/log" 2>&1 || fail "pgpool reload failed"
+wait_for "auth_psql carol carolpw 'SELECT 1'" 20 "carol is let in after pool_hba.conf and pool_passwd were reloaded"
+auth_fails "md5 after reload, wrong password" carol wrong 'FATAL:  md5 authentication failed for user "carol"'
+auth_still_serving "after reload"
+
 pgpool_stop fast
 auth_wait_backends "$baseline" "true" "every backend closed after pgpool-ng stopped"
 exit 0

@@ -3,7 +3,8 @@
 # disable, verify-full against our own CA (127.0.0.1 in the server certificate's SAN) and against
 # the wrong CA, the pool_hba `cert` method (CN = user: in; another CN or no certificate: out),
 # hostssl/hostnossl matching, SCRAM-SHA-256-PLUS channel binding (channel_binding=require), ssl = on
-# in front of a backend with ssl = off (it answers 'N' and the backend leg stays plain), ssl = off
+# in front of a backend with ssl = off (it answers 'N' and the backend leg stays plain) and with
+# ssl = on (TLS, verified against ssl_ca_cert; another CA: refused with the reason), ssl = off
 # (and ssl = on with an unreadable certificate): sslmode=require fails with "server does not support
 # SSL". After each failure the pooler still serves and no backend connection is left behind.
 . "$PGNG_SRC/regress/lib/testlib.sh"
@@ -157,6 +158,38 @@ ssl_fails "ssl = on without a usable certificate" "user=$su sslmode=require" \
 	"server does not support SSL, but SSL was required"
 auth_still_serving "with an unusable certificate"
 assert_contains "$(cat "$PGPOOL_DIR/log")" "missing.crt" "the log names the certificate it could not use"
+pgpool_stop fast
+auth_wait_backends "$baseline" "true" "every backend closed after pgpool-ng stopped"
+
+# --- PostgreSQL with ssl = on: the backend leg is TLS too, verified against ssl_ca_cert -----------------
+run_as_os_user sh -c "umask 077; cat >'$PGNG_PG_DATA0/pgng-server.crt'" <"$C/server.crt"
+run_as_os_user sh -c "umask 077; cat >'$PGNG_PG_DATA0/pgng-server.key'" <"$C/server.key"
+auth_pg_set ssl_cert_file pgng-server.crt
+auth_pg_set ssl_key_file pgng-server.key
+auth_pg_set ssl on
+assert_eq "on" "$(psql_at "$PGNG_PG_PORT0" "SHOW ssl")" "PostgreSQL now runs with ssl = on"
+pgpool_write_conf "num_init_children = 2" "max_pool = 4" "enable_pool_hba = on" \
+	"pool_passwd = 'pool_passwd'" "${ssl_conf[@]}"
+pgpool_start
+ssl_ok "backend leg is TLS when PostgreSQL says S" "user=$su sslmode=require" \
+	"SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" "t"
+ssl_ok "backend leg is TLS for a plain client leg too" "user=$su sslmode=disable" \
+	"SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" "t"
+SPSQL_PASSWORD=scramcbpw ssl_ok "SCRAM-SHA-256-PLUS to pgpool-ng, SCRAM to PostgreSQL over TLS" \
+	"user=scramcb sslmode=require channel_binding=require" \
+	"SELECT current_user || ' ' || ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()" "scramcb true"
+pgpool_stop fast
+# a backend certificate ssl_ca_cert does not vouch for: no session, and the reason
+pgpool_write_conf "num_init_children = 2" "enable_pool_hba = on" "ssl = on" \
+	"ssl_cert = '$C/server.crt'" "ssl_key = '$C/server.key'" "ssl_ca_cert = '$C/other-ca.crt'"
+"$PGNG_BIN/pgpool" -n -f "$PGPOOL_DIR/pgpool.conf" -F "$PGPOOL_DIR/pcp.conf" -a "$PGPOOL_DIR/pool_hba.conf" \
+	>>"$PGPOOL_DIR/log" 2>&1 &
+PGPOOL_PID=$!
+register_pid "$PGPOOL_PID"
+wait_for "spsql 'user=$su sslmode=disable' 'SELECT 1' | grep -q 'failed to connect to the PostgreSQL backend'" 30 \
+	"pgpool-ng refuses a backend whose certificate does not verify"
+ssl_fails "backend certificate from another CA" "user=$su sslmode=require" \
+	'FATAL:  failed to connect to the PostgreSQL backend' 'certificate verify failed'
 pgpool_stop fast
 auth_wait_backends "$baseline" "true" "every backend closed after pgpool-ng stopped"
 exit 0
