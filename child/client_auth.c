@@ -37,7 +37,8 @@ auth_failed(session *s, const char *method, const char *detail)
 
 	snprintf(message, sizeof(message), "%s authentication failed for user \"%s\"", method,
 			 s->startup.user);
-	session_report(s, "FATAL", "28P01", message, detail);
+	/* PostgreSQL: 28P01 (invalid_password) for password methods, 28000 for the others */
+	session_report(s, "FATAL", strcmp(method, "certificate") == 0 ? "28000" : "28P01", message, detail);
 }
 
 /* The expected md5 secret ("md5" + hex) of the user from pool_passwd, into out; -1 (why set) when unknown. */

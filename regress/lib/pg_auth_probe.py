@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Raw v3-protocol login, to see what psql hides: the ErrorResponse's severity and SQLSTATE.
 
-    pg_auth_probe.py HOST PORT USER DATABASE [PASSWORD]
+    pg_auth_probe.py [--gssenc] [--ssl] HOST PORT USER DATABASE [PASSWORD]
 
-Sends a StartupMessage (no SSLRequest), answers a cleartext or md5 request with PASSWORD (SASL is
+--gssenc and --ssl send a GSSENCRequest / SSLRequest first, in the order given, and print the
+one-byte answer ("GSSENC N", "SSL S"); after 'S' the session goes on in TLS (not verified). Then
+sends a StartupMessage, answers a cleartext or md5 request with PASSWORD (SASL is
 not spoken: it prints "AUTH sasl" and stops), and prints one line per event:
     AUTH md5 | AUTH cleartext | AUTH sasl | AUTH ok
     ERROR S=FATAL C=28P01 M=... D=... H=...      (fields present, in that order)
@@ -12,8 +14,12 @@ Exit status 0 after ReadyForQuery, 1 after an ErrorResponse, 2 on anything else.
 """
 import hashlib
 import socket
+import ssl
 import struct
 import sys
+
+GSSENC_REQUEST = 80877104
+SSL_REQUEST = 80877103
 
 
 def recv_exact(sock, n):
@@ -37,9 +43,26 @@ def send(sock, kind, body):
 
 
 def main():
-    host, port, user, database = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    password = sys.argv[5] if len(sys.argv) > 5 else None
+    args = sys.argv[1:]
+    requests = []
+    while args and args[0] in ("--gssenc", "--ssl"):
+        requests.append(args.pop(0))
+    host, port, user, database = args[0], int(args[1]), args[2], args[3]
+    password = args[4] if len(args) > 4 else None
     sock = socket.create_connection((host, port), timeout=10)
+    for request in requests:
+        code = GSSENC_REQUEST if request == "--gssenc" else SSL_REQUEST
+        sock.sendall(struct.pack("!II", 8, code))
+        answer = recv_exact(sock, 1).decode(errors="replace")
+        print("GSSENC" if request == "--gssenc" else "SSL", answer)
+        if answer == "S" and request == "--ssl":
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            sock = context.wrap_socket(sock)
+            print("TLS", sock.version())
+        elif answer != "N":
+            return 2
     params = b"user\0" + user.encode() + b"\0database\0" + database.encode() + b"\0\0"
     body = struct.pack("!I", 196608) + params
     sock.sendall(struct.pack("!I", len(body) + 4) + body)

@@ -127,6 +127,18 @@ ssl_ok "hostnossl trust without TLS" "user=plainonly sslmode=disable" "SELECT cu
 ssl_fails "hostnossl does not match TLS" "user=plainonly sslmode=require" \
 	'no pool_hba.conf entry for host "127.0.0.1", user "plainonly", database "regress_ssl", SSL on'
 
+# --- raw: GSSENCRequest gets N, then SSLRequest S; severity and SQLSTATE over TLS ------------------
+if command -v python3 >/dev/null 2>&1; then
+	probe="python3 $PGNG_SRC/regress/lib/pg_auth_probe.py"
+	out=$($probe --gssenc --ssl 127.0.0.1 "$PGPOOL_PORT" "$su" regress_ssl 2>&1)
+	assert_eq "$(printf 'GSSENC N\nSSL S\nTLS TLSv1.3\nAUTH ok\nREADY')" "$out" "GSSENCRequest, then SSLRequest, then a session in TLS"
+	out=$($probe --ssl 127.0.0.1 "$PGPOOL_PORT" certuser regress_ssl 2>&1)
+	assert_contains "$out" 'ERROR S=FATAL C=28000 M=certificate authentication failed for user "certuser"' \
+		"cert failure: FATAL 28000 as PostgreSQL"
+else
+	note "python3 is missing: the raw GSSENCRequest/SQLSTATE checks are skipped"
+fi
+
 # --- SCRAM-SHA-256-PLUS: channel binding to our certificate ------------------------------------------
 SPSQL_PASSWORD=scramcbpw ssl_ok "channel_binding=require" "user=scramcb sslmode=require channel_binding=require" \
 	"SELECT current_user" "scramcb"
@@ -147,6 +159,10 @@ pgpool_start
 ssl_fails "ssl = off, sslmode=require" "user=$su sslmode=require" "server does not support SSL, but SSL was required"
 out=$(spsql "user=$su" '\conninfo') || fail "ssl = off, sslmode=prefer: $out"
 assert_not_contains "$out" "SSL connection" "ssl = off: sslmode=prefer goes on in plain text"
+if command -v python3 >/dev/null 2>&1; then
+	out=$(python3 "$PGNG_SRC/regress/lib/pg_auth_probe.py" --gssenc --ssl 127.0.0.1 "$PGPOOL_PORT" "$su" regress_ssl 2>&1)
+	assert_eq "$(printf 'GSSENC N\nSSL N\nAUTH ok\nREADY')" "$out" "ssl = off: N to both, then a plain session"
+fi
 auth_still_serving "with ssl = off"
 pgpool_stop fast
 
