@@ -90,7 +90,13 @@ auth_cleanup()
 		psql_at "$PGNG_PG_PORT0" "DROP ROLE IF EXISTS \"$x\"" >/dev/null 2>&1
 	done
 }
-trap 'rc=$?; auth_cleanup; exit $rc' EXIT
+auth_on_exit()
+{
+	local rc=$?
+	auth_cleanup
+	exit "$rc"
+}
+trap auth_on_exit EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
@@ -105,7 +111,7 @@ auth_psql()
 		PGPASSWORD=$password PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 \
 			-h 127.0.0.1 -p "$PGPOOL_PORT" -U "$user" -d "${PGDATABASE:-postgres}" "$@" -c "$sql" 2>&1
 	else
-		PGPASSWORD= PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -X -A -t -q -v ON_ERROR_STOP=1 \
+		PGPASSWORD='' PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -X -A -t -q -v ON_ERROR_STOP=1 \
 			-h 127.0.0.1 -p "$PGPOOL_PORT" -U "$user" -d "${PGDATABASE:-postgres}" "$@" -c "$sql" 2>&1
 	fi
 }

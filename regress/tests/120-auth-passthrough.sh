@@ -27,7 +27,7 @@ auth_pg_hba "host all md5user,md5pool 127.0.0.1/32 md5" \
 	"host all clearuser 127.0.0.1/32 password" \
 	"host all scramtext,scramaes,scramnone 127.0.0.1/32 scram-sha-256"
 # the rules are in force on the primary itself
-out=$(PGPASSWORD= "$PGNG_PG_BIN/psql" -w -X -h 127.0.0.1 -p "$PGNG_PG_PORT0" -U md5user -c "SELECT 1" 2>&1) &&
+out=$(PGPASSWORD='' "$PGNG_PG_BIN/psql" -w -X -h 127.0.0.1 -p "$PGNG_PG_PORT0" -U md5user -c "SELECT 1" 2>&1) &&
 	fail "md5user logs in to the primary without a password: $out"
 
 # one child, so that every session meets the same connection cache

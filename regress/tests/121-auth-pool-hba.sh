@@ -107,12 +107,12 @@ auth_still_serving "after md5 failures"
 # --- psql with PGPASSWORD (above) and with a .pgpass file ---------------------------------------------
 printf '127.0.0.1:%s:regress_auth:alice:alicepw\n' "$PGPOOL_PORT" >"$PGNG_TMP/pgpass"
 chmod 0600 "$PGNG_TMP/pgpass"
-out=$(PGPASSFILE=$PGNG_TMP/pgpass PGPASSWORD= PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -XAtq \
+out=$(PGPASSFILE=$PGNG_TMP/pgpass PGPASSWORD='' PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -XAtq \
 	-h 127.0.0.1 -p "$PGPOOL_PORT" -U alice -d regress_auth -c "SELECT current_user" 2>&1) ||
 	fail "md5 with .pgpass: $out"
 assert_eq "alice" "$out" "md5 with the password from .pgpass"
 printf '127.0.0.1:%s:regress_auth:alice:notit\n' "$PGPOOL_PORT" >"$PGNG_TMP/pgpass"
-out=$(PGPASSFILE=$PGNG_TMP/pgpass PGPASSWORD= PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -XAtq \
+out=$(PGPASSFILE=$PGNG_TMP/pgpass PGPASSWORD='' PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -w -XAtq \
 	-h 127.0.0.1 -p "$PGPOOL_PORT" -U alice -d regress_auth -c "SELECT current_user" 2>&1) &&
 	fail "md5 with a wrong .pgpass password worked: $out"
 assert_contains "$out" 'md5 authentication failed for user "alice"' "md5 with a wrong .pgpass password"
