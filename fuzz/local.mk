@@ -19,5 +19,5 @@ fuzz-clean:
 	for f in fuzz/fuzz_*; do case $$f in *.c|*.dict) ;; *) rm -rf "$$f" ;; esac; done
 
 .PHONY: fuzz fuzz-run fuzz-clean
-EXTRA_DIST += fuzz/build.sh fuzz/run.sh fuzz/fuzz_protocol.c fuzz/fuzz_protocol.dict \
+EXTRA_DIST += fuzz/build.sh fuzz/run.sh fuzz/fuzz_protocol.c fuzz/fuzz_protocol.dict fuzz/fuzz_scram.c \
 	fuzz/corpus
