@@ -629,7 +629,7 @@ run_one()
 		status=error
 		log "rep $rep/$REPS $s $t: pgbench failed (exit $rc); the end of its output:"
 		tail -n 5 "$out" | sed 's/^/    /' >&3
-		cp "$out" "$RESULTS_DIR/$STAMP-$rep-$s-$t.err.out" 2>/dev/null
+		cp "$out" "$RESULTS_DIR/pgbench-$STAMP-$rep-$s-$t.failed.out" 2>/dev/null
 	fi
 	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,"%s"\n' "$started" "$rep" "$s" "$t" "$status" \
 		"${tps:-}" "${lat:-}" "${xacts:-}" "${failed:-}" "$DURATION" "$load" "${args[*]}" >>"$CSV"
@@ -659,6 +659,29 @@ ratio()
 	else
 		printf -- '-'
 	fi
+}
+
+# Range of the TPS of the repetitions, so that noise can be judged next to the medians.
+print_spread()
+{
+	local s t hdr sep row r
+	hdr="| scenario |"
+	sep="|---|"
+	for t in "${TARGETS[@]}"; do
+		hdr="$hdr $t tps min-max |"
+		sep="$sep---:|"
+	done
+	echo "$hdr"
+	echo "$sep"
+	for s in "${SCENARIOS[@]}"; do
+		row="| $s |"
+		for t in "${TARGETS[@]}"; do
+			r=$(values "$s" "$t" 6 | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 }
+				END { if (NR) printf "%.0f-%.0f (%d)", lo, hi, NR; else printf "-" }')
+			row="$row $r |"
+		done
+		echo "$row"
+	done
 }
 
 selected_target()
@@ -861,6 +884,12 @@ LOAD_END=$(uptime)
 	echo
 	print_table
 	echo
+	if [ "$REPS" -gt 1 ]; then
+		echo "Spread of the repetitions (number of successful runs in parentheses):"
+		echo
+		print_spread
+		echo
+	fi
 	for t in "${TARGETS[@]}"; do
 		[ -n "${UNUSABLE[$t]:-}" ] && echo "- $t: ${UNUSABLE[$t]}"
 	done
@@ -870,7 +899,9 @@ LOAD_END=$(uptime)
 	done
 	echo
 	echo "Raw runs: $CSV"
-	echo "Children's memory: $RSS_CSV"
+	if selected_target pgpool-ng || selected_target pgpool-II; then
+		echo "Children's memory: $RSS_CSV"
+	fi
 	echo "Elapsed: $((SECONDS - T_START)) s"
 } >"$REPORT"
 cat "$REPORT"
