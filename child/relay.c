@@ -378,6 +378,10 @@ session_relay(session *s)
 		{
 			log_warning("session of user \"%s\" from %s made no progress for %d s; closing it",
 						s->startup.user, s->client_host, (int) ((now - r.last_progress) / 1000));
+			/* an error fits in the client's stream only between two of our messages */
+			if (pq_scan_at_boundary(&r.b2c.scan) && r.b2c.sent == r.b2c.ready)
+				session_report(s, "FATAL", "08P01", "incomplete message from client",
+							   "the client sent part of a message and then nothing");
 			return RELAY_CLIENT_LOST;
 		}
 		if (client_idle_too_long(&r, now))
