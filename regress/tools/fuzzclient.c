@@ -14,8 +14,8 @@
 
 #include "regress/tools/rawpq.h"
 
-#define CASE_WAIT_MS 300
-#define WORKERS 3
+#define CASE_WAIT_MS 150
+#define WORKERS 4
 
 typedef struct fuzz_target
 {
@@ -214,7 +214,7 @@ run_case(const fuzz_target *t, uint64_t seed, long i)
 	bool		startup_case;
 
 	seed_case(seed, i);
-	startup_case = rnd_below(5) == 0;
+	startup_case = rnd_below(3) == 0;
 	if (startup_case)
 	{
 		raw_startup(&b, t->user, t->db);
