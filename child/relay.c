@@ -263,12 +263,18 @@ client_idle_too_long(const relay *r, int64_t now)
  * or be skipped by a backend that discards messages up to a Sync after an error. The count of
  * ReadyForQuery still owed is not exact in that case either, so none may be owed.
  */
+static bool
+backend_settled(const relay *r)
+{
+	return pq_scan_at_boundary(&r->c2b.scan) && pq_scan_at_boundary(&r->b2c.scan) &&
+		!r->c2b.ext_pending && r->c2b.sync_points == r->b2c.sync_points;
+}
+
 static relay_result
 finish(relay *r)
 {
 	r->s->outstanding_ready = 0;
-	if (!pq_scan_at_boundary(&r->b2c.scan) || r->c2b.ext_pending ||
-		r->c2b.sync_points != r->b2c.sync_points)
+	if (!backend_settled(r))
 		return RELAY_CLIENT_LOST;
 	if (r->c2b.stop || (r->c2b.src_eof && pq_scan_at_boundary(&r->c2b.scan)))
 		return RELAY_CLIENT_TERMINATED;
@@ -388,7 +394,8 @@ session_relay(session *s)
 		{
 			session_report(s, "FATAL", "57P05", "terminating connection due to idle-session timeout",
 						   "the client was idle longer than client_idle_limit");
-			return RELAY_CLIENT_TERMINATED;
+			/* idle with an open extended sequence or a COPY: the reset could not run */
+			return backend_settled(&r) ? RELAY_CLIENT_TERMINATED : RELAY_CLIENT_LOST;
 		}
 	}
 }

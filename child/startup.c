@@ -79,8 +79,12 @@ check_startup(session *s, pq_startup_status status)
 	else if (status == PQ_STARTUP_NO_USER)
 		session_report(s, "FATAL", "28000", "no PostgreSQL user name specified in startup packet", NULL);
 	else
+	{
+		const char *why = pq_startup_status_text(status);
+
 		session_report(s, "FATAL", "08P01", "invalid startup packet layout",
-					   pq_startup_status_text(status));
+					   strcmp(why, "invalid startup packet layout") != 0 ? why : NULL);
+	}
 	return STARTUP_FAILED;
 }
 

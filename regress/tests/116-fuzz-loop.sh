@@ -36,6 +36,10 @@ if grep -q "by signal" "$PGPOOL_DIR/log"; then
 	fail "a pgpool-ng process was killed by a signal: $(grep "by signal" "$PGPOOL_DIR/log" | head -3)"
 fi
 assert_eq "1" "$(pool_psql "SELECT 1")" "served after the fuzzing"
+# a reset that times out held its child for the reset's whole bound
+if grep -q "resetting backend connection failed" "$PGPOOL_DIR/log"; then
+	fail "a connection was returned to the cache unsettled: $(grep "resetting backend" "$PGPOOL_DIR/log" | head -3)"
+fi
 # cached connections stay (at most one set per pool slot); all go when pgpool-ng stops
 wait_for "[ \"\$(backends)\" -le $((BASELINE + CHILDREN * 2)) ]" 30 "backend connections within the cache's size"
 pgpool_stop fast
