@@ -81,6 +81,22 @@ send_cancel(const pool_config *cfg, int node, const shm_cancel_key *k)
 }
 
 void
+cancel_entry_backends(const pool_config *cfg, const pool_entry *entry)
+{
+	shm_cancel_key k;
+
+	for (int node = 0; node < entry->num_backends && node < cfg->num_backends; node++)
+	{
+		const backend_conn *b = &entry->backends[node];
+
+		if (!b->connected || b->pid == 0)
+			continue;
+		to_shm_key(&k, b->pid, b->key);
+		send_cancel(cfg, node, &k);
+	}
+}
+
+void
 cancel_forward(const pool_config *cfg, int32_t pid, int32_t key)
 {
 	uint8_t		raw[4];

@@ -35,6 +35,7 @@ typedef struct relay_dir
 	pq_scan		scan;
 	bool		stop;			/* a message that must not be forwarded was reached */
 	bool		src_eof;
+	bool		readable;		/* src may have input: poll said so, or a read filled the buffer */
 	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
 	bool		ext_pending;	/* c2b: extended-protocol messages sent since the last Sync */
 	bool		drop_output;	/* b2c: the client has left; answers are read and dropped */
@@ -188,17 +189,23 @@ pump(relay *r, relay_dir *d, bool *progressed)
 			return PUMP_DST_FAILED;
 		if (w > 0)
 			*progressed = true;
-		if (d->sent < d->ready || d->stop || d->src_eof || pq_scan_failed(&d->scan))
-			return PUMP_OK;		/* output still blocked, or nothing more to read */
+		if (d->sent < d->ready || d->stop || d->src_eof || pq_scan_failed(&d->scan) || !d->readable)
+			return PUMP_OK;		/* output still blocked, or nothing (known) to read */
 		n = read_some(r, d);
 		if (n == NET_ERROR)
 			return PUMP_SRC_FAILED;
+		if (n < 0)
+			d->readable = false;
 		if (n <= 0)
 			return PUMP_OK;
 		*progressed = true;
 		if ((size_t) n < RELAY_BUFFER_SIZE / 2)
 		{
-			/* a short read: forward it and let poll() tell when more comes */
+			/*
+			 * A short read drained the socket: forward it and let poll() tell when more comes,
+			 * instead of a read that would only say EAGAIN (TLS may hold decrypted bytes back).
+			 */
+			d->readable = net_conn_pending(d->src) > 0;
 			return write_ready(r, d) == NET_ERROR ? PUMP_DST_FAILED : PUMP_OK;
 		}
 	}
@@ -231,20 +238,31 @@ stalled(const relay *r, int64_t now, int client_ms, int backend_ms)
 	return (client_owes && idle > client_ms) || (backend_owes && idle > backend_ms);
 }
 
+/* Waits until a socket can make progress; marks the directions whose input became readable. */
 static int
 wait_for_events(relay *r)
 {
 	struct pollfd pfd[2];
 	short		client_ev = 0;
 	short		backend_ev = 0;
+	int			rc;
 
 	if (net_conn_pending(&r->s->client) > 0 || net_conn_pending(&r->backend->conn) > 0)
+	{
+		r->c2b.readable = r->b2c.readable = true;
 		return 1;
+	}
 	wanted_events(&r->c2b, &client_ev, &backend_ev);
 	wanted_events(&r->b2c, &backend_ev, &client_ev);
 	pfd[0] = (struct pollfd) {.fd = r->s->client.fd, .events = client_ev};
 	pfd[1] = (struct pollfd) {.fd = r->backend->conn.fd, .events = backend_ev};
-	return poll(pfd, 2, RELAY_WAKE_MS);
+	rc = poll(pfd, 2, RELAY_WAKE_MS);
+	/* any event on a source (input, hang-up, error, or TLS wanting to write) means: try it */
+	if (rc > 0 && pfd[0].revents != 0)
+		r->c2b.readable = true;
+	if (rc > 0 && pfd[1].revents != 0)
+		r->b2c.readable = true;
+	return rc;
 }
 
 static bool
@@ -364,8 +382,9 @@ session_relay(session *s)
 		b2c_buffer = xmalloc(RELAY_BUFFER_SIZE);
 	}
 	r.c2b = (relay_dir) {.src = &s->client, .dst = &r.backend->conn, .buf = c2b_buffer,
-	.slot = s->ctx->slot};
-	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer};
+	.slot = s->ctx->slot, .readable = true};
+	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer,
+	.readable = true};
 	pq_scan_init(&r.c2b.scan, 0);
 	pq_scan_init(&r.b2c.scan, 0);
 	r.last_progress = net_now_ms();

@@ -204,7 +204,11 @@ release_entry(session *s, relay_result result)
 		e->counter++;
 	}
 	else
+	{
+		if (result == RELAY_CLIENT_LOST || result == RELAY_SHUTDOWN)
+			cancel_entry_backends(s->cfg, e);
 		pool_discard(e, result != RELAY_BACKEND_LOST);
+	}
 	publish_pool_slot(s, time(NULL));
 }
 
