@@ -4,3 +4,11 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/client_auth.c child/client_auth_scram.c child/client_auth.h child/relay.c \
 	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
 	child/cancel.c child/cancel.h child/router.c child/router.h
+
+# Load-balance node choice.
+libpgng_a_SOURCES += child/lb_select.c child/lb_select.h
+check_PROGRAMS += unit/test_lb_select
+unit_test_lb_select_SOURCES = unit/test_lb_select.c
+unit_test_lb_select_CFLAGS = $(UNIT_CFLAGS)
+unit_test_lb_select_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_lb_select
