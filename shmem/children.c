@@ -46,6 +46,7 @@ shm_child_retire(int child)
 	atomic_store_explicit(&head->pid, 0, memory_order_relaxed);
 	atomic_store_explicit(&head->status, SHM_CHILD_WAIT_FOR_CONNECTION, memory_order_relaxed);
 	atomic_store_explicit(&head->start_time, 0, memory_order_relaxed);
+	atomic_store_explicit(&head->idle_since, 0, memory_order_relaxed);
 	atomic_store_explicit(&head->client_connection_count, 0, memory_order_relaxed);
 	odd = shm_seq_write_begin(&head->seq);
 	head->database[0] = '\0';
@@ -65,6 +66,7 @@ shm_child_begin(int child, pid_t pid, time_t start_time)
 	if (!head)
 		return -1;
 	atomic_store_explicit(&head->start_time, (int64_t) start_time, memory_order_relaxed);
+	atomic_store_explicit(&head->idle_since, (int64_t) start_time, memory_order_relaxed);
 	atomic_store_explicit(&head->status, SHM_CHILD_WAIT_FOR_CONNECTION, memory_order_relaxed);
 	atomic_store_explicit(&head->pid, (int32_t) pid, memory_order_release);
 	return 0;
@@ -75,8 +77,21 @@ shm_child_set_status(int child, shm_child_status status)
 {
 	shm_child_head *head = child_or_null(child);
 
+	if (!head)
+		return;
+	if (status == SHM_CHILD_WAIT_FOR_CONNECTION &&
+		atomic_load_explicit(&head->status, memory_order_relaxed) != SHM_CHILD_WAIT_FOR_CONNECTION)
+		atomic_store_explicit(&head->idle_since, (int64_t) time(NULL), memory_order_relaxed);
+	atomic_store_explicit(&head->status, (int32_t) status, memory_order_relaxed);
+}
+
+void
+shm_child_set_idle_since(int child, time_t since)
+{
+	shm_child_head *head = child_or_null(child);
+
 	if (head)
-		atomic_store_explicit(&head->status, (int32_t) status, memory_order_relaxed);
+		atomic_store_explicit(&head->idle_since, (int64_t) since, memory_order_relaxed);
 }
 
 void
@@ -161,6 +176,7 @@ shm_child_read(int child, shm_child_info *out)
 	out->pid = atomic_load_explicit(&head->pid, memory_order_acquire);
 	out->status = atomic_load_explicit(&head->status, memory_order_relaxed);
 	out->start_time = atomic_load_explicit(&head->start_time, memory_order_relaxed);
+	out->idle_since = atomic_load_explicit(&head->idle_since, memory_order_relaxed);
 	out->client_connection_count =
 		atomic_load_explicit(&head->client_connection_count, memory_order_relaxed);
 	do

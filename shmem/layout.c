@@ -109,6 +109,7 @@ fill_header(shm_region *r, const pool_config *cfg, const shm_geometry *g)
 	r->pools_offset = g->pools_offset;
 	r->counters_offset = g->counters_offset;
 	r->parent_pid = getpid();
+	r->created_at = (int64_t) time(NULL);
 	atomic_init(&r->requests, 0);
 	atomic_init(&r->backends_gen, 2);
 	atomic_init(&r->fold_seq, 0);
@@ -191,6 +192,12 @@ pid_t
 shm_parent_pid(void)
 {
 	return shm_base ? shm_base->parent_pid : 0;
+}
+
+time_t
+shm_created_at(void)
+{
+	return shm_base ? (time_t) shm_base->created_at : 0;
 }
 
 bool

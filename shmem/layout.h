@@ -39,6 +39,7 @@ typedef struct shm_region
 	size_t		pools_offset;
 	size_t		counters_offset;
 	pid_t		parent_pid;
+	int64_t		created_at;		/* time_t of shm_create: pgpool's start, for statistics */
 
 	/* Anyone sets bits, the parent takes them (atomic exchange). */
 	_Alignas(SHM_CACHE_LINE) _Atomic uint32_t requests;
@@ -79,6 +80,7 @@ typedef struct shm_child_head
 	_Alignas(SHM_CACHE_LINE) _Atomic int32_t pid;
 	_Atomic int32_t status;
 	_Atomic int64_t start_time;
+	_Atomic int64_t idle_since;	/* time_t the child last began waiting for a client */
 	_Atomic int32_t client_connection_count;
 	_Atomic uint64_t seq;
 	char		database[SHM_NAME_SIZE];

@@ -130,6 +130,7 @@ typedef struct shm_child_info
 	pid_t		pid;			/* 0: no process in the slot */
 	int32_t		status;			/* shm_child_status */
 	int64_t		start_time;		/* time_t */
+	int64_t		idle_since;		/* time_t it last began waiting for a client (child_life_time) */
 	int32_t		client_connection_count;
 	char		database[SHM_NAME_SIZE];	/* current session; "" between sessions */
 	char		username[SHM_NAME_SIZE];
@@ -228,6 +229,7 @@ int			shm_num_children(void);
 int			shm_max_pool(void);	/* pool slots per child (at least 1) */
 int			shm_num_backends(void);
 pid_t		shm_parent_pid(void);
+time_t		shm_created_at(void);	/* when the parent made the region (pgpool's start) */
 
 /* ---- backend table ---- */
 
@@ -275,8 +277,13 @@ int			shm_child_retire(int child);
 /* Child i, first thing after fork: publishes its pid and start time. */
 int			shm_child_begin(int child, pid_t pid, time_t start_time);
 
-/* Child i only. Hot path: relaxed stores into the child's own cache lines, no seqlock. */
+/*
+ * Child i only. Hot path: relaxed stores into the child's own cache lines, no seqlock.
+ * Entering SHM_CHILD_WAIT_FOR_CONNECTION from another status also stamps idle_since with now;
+ * shm_child_set_idle_since sets it explicitly (the accept loop's own reference time).
+ */
 void		shm_child_set_status(int child, shm_child_status status);
+void		shm_child_set_idle_since(int child, time_t since);
 void		shm_child_count_client(int child);
 void		shm_count(int child, int node, shm_counter kind);
 

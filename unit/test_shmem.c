@@ -339,6 +339,35 @@ test_child_status_and_session(void)
 	shm_destroy();
 }
 
+/* idle_since: the start time at first, now on entering "Wait for connection", or set explicitly. */
+static void
+test_child_idle_since(void)
+{
+	shm_child_info ci;
+	time_t		before = time(NULL);
+
+	tshm_start(2, 1, 1);
+	CU_ASSERT(shm_created_at() >= before && shm_created_at() <= time(NULL));
+	shm_child_begin(0, 4321, 77);
+	CU_ASSERT_EQUAL(shm_child_read(0, &ci), 0);
+	CU_ASSERT_EQUAL(ci.idle_since, 77);
+	shm_child_set_status(0, SHM_CHILD_WAIT_FOR_CONNECTION);
+	CU_ASSERT_EQUAL(shm_child_read(0, &ci), 0);
+	CU_ASSERT_EQUAL(ci.idle_since, 77);	/* still waiting: unchanged */
+	shm_child_set_status(0, SHM_CHILD_IDLE);
+	shm_child_set_status(0, SHM_CHILD_WAIT_FOR_CONNECTION);
+	CU_ASSERT_EQUAL(shm_child_read(0, &ci), 0);
+	CU_ASSERT(ci.idle_since >= before && ci.idle_since <= time(NULL));
+	shm_child_set_idle_since(0, 1234);
+	CU_ASSERT_EQUAL(shm_child_read(0, &ci), 0);
+	CU_ASSERT_EQUAL(ci.idle_since, 1234);
+	CU_ASSERT_EQUAL(shm_child_retire(0), 0);
+	CU_ASSERT_EQUAL(shm_child_read(0, &ci), 0);
+	CU_ASSERT_EQUAL(ci.idle_since, 0);
+	shm_destroy();
+	CU_ASSERT_EQUAL(shm_created_at(), 0);
+}
+
 static void
 test_hc_stats(void)
 {
@@ -457,6 +486,7 @@ static CU_TestInfo local_tests[] = {
 	{"edit, commit, abort and generation", test_edit_generation},
 	{"layout: no overlapping slots", test_layout_no_overlap},
 	{"child status and session", test_child_status_and_session},
+	{"child idle-since time", test_child_idle_since},
 	{"health-check statistics", test_hc_stats},
 	{"names", test_names},
 	{"cancel-key lookup", test_cancel_lookup},
