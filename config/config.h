@@ -451,6 +451,12 @@ typedef enum
 pool_config *cfg_create(void);
 void		cfg_destroy(pool_config *cfg);
 
+/* A deep copy (PGPOOL SET works on a session's own copy); free it with cfg_destroy. */
+pool_config *cfg_copy(const pool_config *src);
+
+/* Copies one slot's value from src to dst (PGPOOL RESET name: back to the file's value). */
+void		cfg_copy_param(pool_config *dst, const pool_config *src, const cfg_param *param, int index);
+
 /* Reads path over the current values. 0 when no error was found (warnings allowed), else -1. */
 int			cfg_load(pool_config *cfg, const char *path, diag_list *diags);
 

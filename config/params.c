@@ -204,6 +204,57 @@ cfg_destroy(pool_config *cfg)
 	free(cfg);
 }
 
+/* After a struct copy: gives the slot its own copy of the strings it points to. */
+static void
+dup_slot(pool_config *cfg, const cfg_param *param, int index)
+{
+	void	   *slot = cfg_slot(cfg, param, index);
+
+	if (param->type == CFG_TYPE_STRING)
+	{
+		if (*(char **) slot)
+			*(char **) slot = xstrdup(*(char **) slot);
+	}
+	else if (param->type == CFG_TYPE_STRING_LIST)
+	{
+		cfg_string_list *list = slot;
+		char	  **items = list->count > 0 ? xcalloc(list->count, sizeof(char *)) : NULL;
+
+		for (int i = 0; i < list->count; i++)
+			items[i] = xstrdup(list->items[i]);
+		list->items = items;
+		if (list->text)
+			list->text = xstrdup(list->text);
+	}
+}
+
+pool_config *
+cfg_copy(const pool_config *src)
+{
+	pool_config *cfg = xcalloc(1, sizeof(pool_config));
+
+	*cfg = *src;
+	for_each_slot(cfg, dup_slot);
+	return cfg;
+}
+
+void
+cfg_copy_param(pool_config *dst, const pool_config *src, const cfg_param *param, int index)
+{
+	size_t		size = param->type == CFG_TYPE_BOOL ? sizeof(bool) :
+		param->type == CFG_TYPE_INT || param->type == CFG_TYPE_ENUM ? sizeof(int) :
+		param->type == CFG_TYPE_INT64 ? sizeof(int64_t) :
+		param->type == CFG_TYPE_DOUBLE ? sizeof(double) :
+		param->type == CFG_TYPE_STRING ? sizeof(char *) : sizeof(cfg_string_list);
+
+	cfg_free_slot(dst, param, index);
+	memcpy(cfg_slot(dst, param, index), cfg_slot(src, param, index), size);
+	dup_slot(dst, param, index);
+	if (param->store == CFG_STORE_HEALTH_CHECK && index >= 0)
+		dst->health_check_params[index].explicit_mask = src->health_check_params[index].explicit_mask;
+	cfg_recount(dst);
+}
+
 void
 cfg_recount(pool_config *cfg)
 {

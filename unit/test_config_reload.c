@@ -1,5 +1,6 @@
 /*
- * Unit tests for reload rules (config/reload.c): restart-only parameters keep their running value.
+ * Unit tests for reload rules (config/reload.c): restart-only parameters keep their running value;
+ * and for the copies PGPOOL SET works on (cfg_copy, cfg_copy_param).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,49 @@ test_unchanged_reload_is_silent(void)
 	loaded_free(&b);
 }
 
+/* A copy owns its strings and lists: changing or freeing it leaves the original intact. */
+static void
+test_copy_is_deep(void)
+{
+	loaded		a;
+	pool_config *copy;
+	diag_list	diags;
+	const cfg_param *p;
+	char	   *v;
+
+	load_text(&a, "client_idle_limit = 7\nbackend_hostname1 = 'h1'\nbackend_port1 = 5433\n"
+			  "reset_query_list = 'ABORT; DISCARD ALL'\nhealth_check_user1 = 'hc'\n");
+	CU_ASSERT_EQUAL_FATAL(a.rc, 0);
+	copy = cfg_copy(a.cfg);
+	diag_init(&diags);
+	CU_ASSERT_EQUAL(cfg_set(copy, "client_idle_limit", "300", NULL, 0, &diags), CFG_SET_OK);
+	CU_ASSERT_EQUAL(cfg_set(copy, "reset_query_list", "SELECT 1", NULL, 0, &diags), CFG_SET_OK);
+	CU_ASSERT_EQUAL(cfg_set(copy, "backend_hostname1", "other", NULL, 0, &diags), CFG_SET_OK);
+	CU_ASSERT_EQUAL(a.cfg->client_idle_limit, 7);
+	CU_ASSERT_STRING_EQUAL(a.cfg->reset_query_list.text, "ABORT; DISCARD ALL");
+	CU_ASSERT_EQUAL(a.cfg->reset_query_list.count, 2);
+	CU_ASSERT_STRING_EQUAL(a.cfg->backends[1].hostname, "h1");
+	CU_ASSERT_EQUAL(copy->num_backends, 2);
+	CU_ASSERT_STRING_EQUAL(copy->health_check_params[1].health_check_user, "hc");
+	/* one parameter back to the original's value */
+	p = cfg_find("client_idle_limit");
+	cfg_copy_param(copy, a.cfg, p, -1);
+	CU_ASSERT_EQUAL(copy->client_idle_limit, 7);
+	p = cfg_find("reset_query_list");
+	cfg_copy_param(copy, a.cfg, p, -1);
+	v = cfg_format_value(copy, p, -1, CFG_FORMAT_SHOW);
+	CU_ASSERT_STRING_EQUAL(v, "ABORT; DISCARD ALL");
+	CU_ASSERT_EQUAL(copy->reset_query_list.count, 2);
+	free(v);
+	cfg_destroy(copy);
+	CU_ASSERT_STRING_EQUAL(a.cfg->backends[1].hostname, "h1");
+	CU_ASSERT_STRING_EQUAL(a.cfg->reset_query_list.items[1], "DISCARD ALL");
+	diag_free(&diags);
+	loaded_free(&a);
+}
+
 CU_TestInfo config_reload_tests[] = {
+	{"cfg_copy is deep; cfg_copy_param restores one value", test_copy_is_deep},
 	{"restart-only parameters keep their value", test_restart_only_kept},
 	{"an unchanged file reloads silently", test_unchanged_reload_is_silent},
 	CU_TEST_INFO_NULL
