@@ -24,7 +24,8 @@
 typedef struct session
 {
 	child_context *ctx;
-	const pool_config *cfg;
+	const pool_config *cfg;		/* ctx->cfg, or session_cfg once PGPOOL SET was used */
+	pool_config *session_cfg;	/* this session's copy with its PGPOOL SET values, or NULL */
 	conn_pool  *pool;
 	net_conn	client;
 	char		client_host[64];	/* for logs and pool_hba */
