@@ -12,3 +12,13 @@ unit_test_lb_select_SOURCES = unit/test_lb_select.c
 unit_test_lb_select_CFLAGS = $(UNIT_CFLAGS)
 unit_test_lb_select_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_lb_select
+# The commands pgpool-ng answers itself: SHOW pool_*, PGPOOL SHOW / SET / RESET.
+libpgng_a_SOURCES += child/intercept.c child/intercept.h child/intercept_internal.h \
+	child/intercept_show_nodes.c child/intercept_show_status.c child/intercept_show_procs.c
+
+check_PROGRAMS += unit/test_intercept
+unit_test_intercept_SOURCES = unit/test_intercept.c unit/test_intercept_show.c \
+	unit/test_intercept_pgpool.c unit/test_intercept.h
+unit_test_intercept_CFLAGS = $(UNIT_CFLAGS)
+unit_test_intercept_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_intercept
