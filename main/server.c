@@ -268,6 +268,8 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 		main_loop(&st);
 		rc = 0;
 	}
+	SSL_CTX_free(st.sup.child_template.tls_server);
+	SSL_CTX_free(st.sup.child_template.tls_client);
 	supervisor_free(&st.sup);
 	shm_destroy();
 	unlink(cfg->pid_file_name);
