@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "protocol/message.h"
+#include "shmem/shmem.h"
 
 #define IC_NAME_MAX 128
 
@@ -326,6 +327,49 @@ pgpool_set(session *s, const ic_command *cmd, pq_out *out)
 	free(name);
 }
 
+static void
+run_command(session *s, const ic_command *cmd, pq_out *out)
+{
+	switch (cmd->kind)
+	{
+		case IC_CMD_SHOW:
+			cmd->show(s, out);
+			break;
+		case IC_CMD_PGPOOL_SHOW:
+			ic_pgpool_show(s, cmd->name, out);
+			break;
+		case IC_CMD_PGPOOL_RESET:
+			if (strcasecmp(cmd->name, "all") == 0)
+			{
+				drop_session_config(s);
+				pq_put_command_complete(out, "RESET");
+				break;
+			}
+			/* fall through */
+		case IC_CMD_PGPOOL_SET:
+			pgpool_set(s, cmd, out);
+			break;
+	}
+}
+
+/* The child's published status while the command runs, and after, as the relay would set it. */
+static void
+publish_status(const session *s, bool running)
+{
+	const backend_conn *b;
+
+	if (!s->ctx)
+		return;
+	if (running)
+	{
+		shm_child_set_status(s->ctx->slot, SHM_CHILD_EXECUTE_COMMAND);
+		return;
+	}
+	b = s->entry && s->entry->backends ? &s->entry->backends[s->entry->main_node] : NULL;
+	shm_child_set_status(s->ctx->slot, b && b->tx_status != PQ_TX_IDLE && b->tx_status != 0 ?
+						 SHM_CHILD_IDLE_IN_TRANSACTION : SHM_CHILD_IDLE);
+}
+
 void
 intercept_answer(session *s, const char *query, pq_out *out)
 {
@@ -336,26 +380,9 @@ intercept_answer(session *s, const char *query, pq_out *out)
 		ic_error(out, "not a pgpool-ng command");
 		return;
 	}
-	switch (cmd.kind)
-	{
-		case IC_CMD_SHOW:
-			cmd.show(s, out);
-			break;
-		case IC_CMD_PGPOOL_SHOW:
-			ic_pgpool_show(s, cmd.name, out);
-			break;
-		case IC_CMD_PGPOOL_RESET:
-			if (strcasecmp(cmd.name, "all") == 0)
-			{
-				drop_session_config(s);
-				pq_put_command_complete(out, "RESET");
-				break;
-			}
-			/* fall through */
-		case IC_CMD_PGPOOL_SET:
-			pgpool_set(s, &cmd, out);
-			break;
-	}
+	publish_status(s, true);
+	run_command(s, &cmd, out);
+	publish_status(s, false);
 	free(cmd.value);
 }
 

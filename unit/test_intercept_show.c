@@ -148,7 +148,7 @@ fixture_children(void)
 	shm_child_begin(0, 5792, T_START);
 	shm_child_set_idle_since(0, time(NULL) - 100000);
 	shm_child_begin(1, 5793, T_START);
-	shm_child_set_status(1, SHM_CHILD_EXECUTE_COMMAND);
+	shm_child_set_status(1, SHM_CHILD_IDLE);
 	for (int i = 0; i < 3; i++)
 		shm_child_count_client(1);
 	shm_child_set_session(1, "postgres", "alice");
@@ -188,6 +188,13 @@ test_pool_processes(void)
 	check_row(&a, 2, expected);
 	check_row(&a, 3, "0||0|||||Wait for connection");
 	answer_free(&a);
+	/* "Execute command" while answering (row 1 above), back to idle once answered */
+	{
+		shm_child_info ci;
+
+		CU_ASSERT_EQUAL(shm_child_read(1, &ci), 0);
+		CU_ASSERT_EQUAL(ci.status, SHM_CHILD_IDLE);
+	}
 }
 
 static void
