@@ -12,6 +12,7 @@
 #include "auth/md5.h"
 #include "auth/scram.h"
 #include "child/credentials.h"
+#include "child/router.h"
 #include "child/session.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -327,7 +328,10 @@ session_connect_backend(session *s, int node)
 	}
 	scram_client_free(l.scram);
 	if (rc == 0)
+	{
+		router_note_connected(node);
 		return 0;
+	}
 	log_error("could not connect session of user \"%s\" to backend %d (%s:%d): %s",
 			  s->startup.user, node, s->cfg->backends[node].hostname, s->cfg->backends[node].port, l.err);
 	if (rc < 0)

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 
+#include "child/intercept.h"
 #include "child/session.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -39,6 +40,8 @@ typedef struct relay_dir
 	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
 	bool		ext_pending;	/* c2b: extended-protocol messages sent since the last Sync */
 	bool		drop_output;	/* b2c: the client has left; answers are read and dropped */
+	bool		hold;			/* c2b: a Query that may be a pgpool command is not complete yet */
+	size_t		intercept_len;	/* c2b: a pgpool command of this many bytes starts at ready */
 	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
 	int			slot;			/* the child's shared-memory slot, for its status */
 } relay_dir;
@@ -60,6 +63,42 @@ typedef struct relay
 static uint8_t *c2b_buffer;
 static uint8_t *b2c_buffer;
 
+/* Largest Query held back to see whether it is a pgpool command. */
+#define INTERCEPT_MAX_QUERY 8192
+
+/* Whether the first bytes of a Query body could begin "SHOW pool_..." or "PGPOOL ...". */
+static bool
+may_be_pool_command(const uint8_t *body, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+		i++;
+	return i == len || body[i] == 's' || body[i] == 'S' || body[i] == 'p' || body[i] == 'P';
+}
+
+/*
+ * SHOW pool_* and PGPOOL commands are answered by pgpool-ng: the relay stops before such a
+ * Query (or holds it back until it is complete) and answers it once every earlier request has
+ * been answered. A header split over reads was already forwarded, so such a Query is not looked at.
+ */
+static int
+check_pool_command(relay_dir *d, const pq_scan_msg *msg)
+{
+	if (msg->header_held > 0 || msg->length > INTERCEPT_MAX_QUERY ||
+		!may_be_pool_command(msg->body, msg->body_avail))
+		return PQ_SCAN_CONTINUE;
+	if (!pq_scan_msg_complete(msg))
+	{
+		d->hold = true;
+		return PQ_SCAN_STOP;
+	}
+	if (!intercept_matches((const char *) msg->body, msg->body_avail))
+		return PQ_SCAN_CONTINUE;
+	d->intercept_len = PQ_HEADER_SIZE + msg->body_avail;
+	return PQ_SCAN_STOP;
+}
+
 static int
 client_message(void *arg, const pq_scan_msg *msg)
 {
@@ -71,6 +110,9 @@ client_message(void *arg, const pq_scan_msg *msg)
 			d->stop = true;
 			return PQ_SCAN_STOP;
 		case 'Q':				/* Query */
+			if (check_pool_command(d, msg) == PQ_SCAN_STOP)
+				return PQ_SCAN_STOP;
+			/* FALLTHROUGH */
 		case 'S':				/* Sync */
 		case 'F':				/* FunctionCall */
 			d->sync_points++;	/* each gets one ReadyForQuery, unless skipped after an error */
@@ -112,12 +154,20 @@ backend_message(void *arg, const pq_scan_msg *msg)
 	return PQ_SCAN_CONTINUE;
 }
 
-/* Walks newly read bytes [from, filled) of a direction and moves 'ready' forward. */
+/*
+ * Walks newly read bytes [from, filled) of a direction and moves 'ready' forward. A held-back
+ * client Query is walked again from its start (ready) now that more of it has arrived.
+ */
 static void
 scan_new_bytes(relay *r, relay_dir *d, size_t from)
 {
 	size_t		n;
 
+	if (d->hold)
+	{
+		d->hold = false;
+		from = d->ready;
+	}
 	if (d == &r->b2c && d->z_pending && d->filled > from)
 	{
 		note_tx_status(r, (char) d->buf[from]);
@@ -138,6 +188,13 @@ read_some(relay *r, relay_dir *d)
 
 	if (d->sent == d->filled)
 		d->sent = d->ready = d->filled = 0;
+	else if (d->sent == d->ready && d->sent > 0 && d->filled == RELAY_BUFFER_SIZE)
+	{
+		/* a held-back message at the end of a full buffer: move it to the front */
+		memmove(d->buf, d->buf + d->sent, d->filled - d->sent);
+		d->filled -= d->sent;
+		d->sent = d->ready = 0;
+	}
 	if (d->filled == RELAY_BUFFER_SIZE)
 		return NET_WOULD_BLOCK;
 	n = net_conn_recv(d->src, d->buf + d->filled, RELAY_BUFFER_SIZE - d->filled);
@@ -189,7 +246,8 @@ pump(relay *r, relay_dir *d, bool *progressed)
 			return PUMP_DST_FAILED;
 		if (w > 0)
 			*progressed = true;
-		if (d->sent < d->ready || d->stop || d->src_eof || pq_scan_failed(&d->scan) || !d->readable)
+		if (d->sent < d->ready || d->stop || d->src_eof || pq_scan_failed(&d->scan) || !d->readable ||
+			d->intercept_len > 0)
 			return PUMP_OK;		/* output still blocked, or nothing (known) to read */
 		n = read_some(r, d);
 		if (n == NET_ERROR)
@@ -218,7 +276,7 @@ wanted_events(const relay_dir *d, short *src_events, short *dst_events)
 {
 	if (d->sent < d->ready)
 		*dst_events |= d->dst->ssl ? d->dst->want_events : POLLOUT;
-	else if (!d->stop && !d->src_eof)
+	else if (!d->stop && !d->src_eof && d->intercept_len == 0)
 		*src_events |= d->src->ssl ? d->src->want_events : POLLIN;
 }
 
@@ -231,7 +289,7 @@ static bool
 stalled(const relay *r, int64_t now, int client_ms, int backend_ms)
 {
 	bool		client_owes = (r->c2b.sent == r->c2b.ready && !pq_scan_at_boundary(&r->c2b.scan)) ||
-		r->b2c.sent < r->b2c.ready;
+		r->c2b.hold || r->b2c.sent < r->b2c.ready;
 	bool		backend_owes = r->b2c.sent == r->b2c.ready && !pq_scan_at_boundary(&r->b2c.scan);
 	int64_t		idle = now - r->last_progress;
 
@@ -316,6 +374,34 @@ answered(const relay *r)
 }
 
 /*
+ * Answers a pgpool command the client sent, once everything before it has been forwarded and
+ * answered, then walks on through what the client sent after it. -1 when the client is gone.
+ */
+static int
+answer_pool_command(relay *r)
+{
+	relay_dir  *d = &r->c2b;
+	const char *query = (const char *) d->buf + d->ready + PQ_HEADER_SIZE;
+	pq_out		out;
+	int			rc;
+
+	if (d->sent < d->ready || r->b2c.sync_points != d->sync_points || r->b2c.sent < r->b2c.ready)
+		return 0;
+	pq_out_init(&out);
+	intercept_answer(r->s, query, &out);
+	pq_put_ready_for_query(&out, r->backend->tx_status);
+	rc = net_conn_send_all_with_deadline(&r->s->client, out.data, out.len,
+										 net_deadline_after(RELAY_STALL_MS_MIN));
+	pq_out_free(&out);
+	d->sent = d->ready = d->ready + d->intercept_len;
+	d->intercept_len = 0;
+	r->last_progress = net_now_ms();
+	if (d->ready < d->filled)
+		scan_new_bytes(r, d, d->ready);
+	return rc;
+}
+
+/*
  * One pass: pump both directions; returns true when the relay is over. Answers to what the client
  * sent before it left are still relayed (PostgreSQL sends them too), or read and dropped when the
  * client is gone, so that its connections can be reused; a backend silent too long ends that.
@@ -324,7 +410,14 @@ static bool
 relay_step(relay *r, relay_result *result)
 {
 	bool		progressed = false;
-	int			rc = pump(r, &r->c2b, &progressed);
+	int			rc;
+
+	if (r->c2b.intercept_len > 0 && answer_pool_command(r) != 0)
+	{
+		*result = RELAY_CLIENT_LOST;
+		return true;
+	}
+	rc = pump(r, &r->c2b, &progressed);
 
 	if (rc != PUMP_OK || pq_scan_failed(&r->c2b.scan))
 	{

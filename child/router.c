@@ -3,6 +3,8 @@
  */
 #include "child/router.h"
 
+#include <time.h>
+
 #include "shmem/shmem.h"
 
 static bool
@@ -29,4 +31,25 @@ router_main_node(const pool_config *cfg)
 		if (node_usable(&table.nodes[i]))
 			return i;
 	return -1;
+}
+
+void
+router_note_connected(int node)
+{
+	shm_backend_table snapshot;
+	shm_backend_table *t;
+
+	/* cheap check first: only the first session to reach a waiting node takes the lock */
+	if (shm_backends_snapshot(&snapshot) == 0 || node >= snapshot.num_backends ||
+		snapshot.nodes[node].status != SHM_CON_CONNECT_WAIT)
+		return;
+	t = shm_backends_edit_begin_with_deadline(1000);
+	if (t == NULL)
+		return;
+	if (t->nodes[node].status == SHM_CON_CONNECT_WAIT)
+	{
+		t->nodes[node].status = SHM_CON_UP;
+		t->nodes[node].last_status_change = (int64_t) time(NULL);
+	}
+	shm_backends_edit_commit();
 }

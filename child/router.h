@@ -11,4 +11,7 @@
 /* The node a new session uses, or -1 when no node is usable. */
 int			router_main_node(const pool_config *cfg);
 
+/* A session has connected to node: a node still "waiting" becomes "up", as in pgpool. */
+void		router_note_connected(int node);
+
 #endif

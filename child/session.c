@@ -18,6 +18,7 @@
 #include "child/cancel.h"
 #include "child/client_auth.h"
 #include "child/credentials.h"
+#include "child/intercept.h"
 #include "child/router.h"
 #include "common/log.h"
 #include "common/util.h"
@@ -282,6 +283,7 @@ session_run(child_context *ctx, conn_pool *pool, int client_fd)
 			cancel_publish(ctx->slot, &s);
 			result = session_relay(&s);
 			cancel_withdraw(ctx->slot);
+			intercept_session_end(&s);
 			if (result == RELAY_SHUTDOWN)
 				session_report(&s, "FATAL", "57P01", "terminating connection due to administrator command", NULL);
 			release_entry(&s, result);
