@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
-	libpq-dev libssl-dev libmemcached-dev libpcap-dev libcunit1-dev
+	libpq-dev libssl-dev libmemcached-dev libpcap-dev libcunit1-dev libpg-query-dev
 	postgresql-15 postgresql-client-15
 	pgpool2
 	clang valgrind
