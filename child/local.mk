@@ -6,7 +6,7 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/cancel.c child/cancel.h child/router.c child/router.h
 
 # Load-balance node choice.
-libpgng_a_SOURCES += child/lb_select.c child/lb_select.h
+libpgng_a_SOURCES += child/lb_select.c child/lb_select.h child/stmt_count.c child/stmt_count.h
 check_PROGRAMS += unit/test_lb_select
 unit_test_lb_select_SOURCES = unit/test_lb_select.c
 unit_test_lb_select_CFLAGS = $(UNIT_CFLAGS)

@@ -11,6 +11,7 @@
 
 #include "child/intercept.h"
 #include "child/session.h"
+#include "child/stmt_count.h"
 #include "common/log.h"
 #include "common/util.h"
 #include "net/sock.h"
@@ -44,6 +45,7 @@ typedef struct relay_dir
 	size_t		intercept_len;	/* c2b: a pgpool command of this many bytes starts at ready */
 	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
 	int			slot;			/* the child's shared-memory slot, for its status */
+	int			node;			/* c2b: the backend node the client's statements run on */
 } relay_dir;
 
 /* What went wrong in a direction. */
@@ -99,6 +101,14 @@ check_pool_command(relay_dir *d, const pq_scan_msg *msg)
 	return PQ_SCAN_STOP;
 }
 
+/* Statement counters; a message split over reads is not counted (it is rare and only a count). */
+static void
+count_statement(const relay_dir *d, const pq_scan_msg *msg)
+{
+	if (msg->header_held == 0 && pq_scan_msg_complete(msg))
+		stmt_count_client_message(d->slot, d->node, msg->type, msg->body, msg->body_avail);
+}
+
 static int
 client_message(void *arg, const pq_scan_msg *msg)
 {
@@ -112,6 +122,7 @@ client_message(void *arg, const pq_scan_msg *msg)
 		case 'Q':				/* Query */
 			if (check_pool_command(d, msg) == PQ_SCAN_STOP)
 				return PQ_SCAN_STOP;
+			count_statement(d, msg);
 			/* FALLTHROUGH */
 		case 'S':				/* Sync */
 		case 'F':				/* FunctionCall */
@@ -125,6 +136,7 @@ client_message(void *arg, const pq_scan_msg *msg)
 		case 'E':
 		case 'C':
 			d->ext_pending = true;
+			count_statement(d, msg);
 			break;
 	}
 	return PQ_SCAN_CONTINUE;
@@ -143,6 +155,8 @@ backend_message(void *arg, const pq_scan_msg *msg)
 {
 	relay	   *r = arg;
 
+	if (msg->type == PQ_MSG_ERROR_RESPONSE && msg->header_held == 0 && pq_scan_msg_complete(msg))
+		stmt_count_backend_error(r->c2b.slot, r->c2b.node, msg->body, msg->body_avail);
 	if (msg->type == PQ_MSG_READY_FOR_QUERY)
 	{
 		r->b2c.sync_points++;
@@ -475,12 +489,13 @@ session_relay(session *s)
 		b2c_buffer = xmalloc(RELAY_BUFFER_SIZE);
 	}
 	r.c2b = (relay_dir) {.src = &s->client, .dst = &r.backend->conn, .buf = c2b_buffer,
-	.slot = s->ctx->slot, .readable = true};
+	.slot = s->ctx->slot, .node = s->entry->main_node, .readable = true};
 	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer,
 	.readable = true};
 	pq_scan_init(&r.c2b.scan, 0);
 	pq_scan_init(&r.b2c.scan, 0);
 	r.last_progress = net_now_ms();
+	stmt_count_reset();
 	for (;;)
 	{
 		int64_t		now;
