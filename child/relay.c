@@ -363,7 +363,6 @@ backend_settled(const relay *r)
 static relay_result
 finish(relay *r)
 {
-	r->s->outstanding_ready = 0;
 	if (!backend_settled(r))
 		return RELAY_CLIENT_LOST;
 	if (r->c2b.stop || (r->c2b.src_eof && pq_scan_at_boundary(&r->c2b.scan)))

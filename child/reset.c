@@ -1,6 +1,7 @@
 /*
- * Returning a connection set to the cache: drain answers the departed client still had coming,
- * then run reset_query_list (skipping ABORT when no transaction is open), all under one deadline.
+ * Returning a connection set to the cache: run reset_query_list (skipping ABORT when no
+ * transaction is open) under one deadline. The relay hands over only connections with every
+ * answer received, so nothing is left to drain first.
  * Anything unexpected means the connections are not trusted again.
  */
 #include <errno.h>
@@ -77,9 +78,6 @@ session_reset_backends(session *s)
 
 		if (!b->connected)
 			continue;
-		if (node == s->entry->main_node && s->outstanding_ready > 0 &&
-			!read_ready(s, b, s->outstanding_ready, deadline))
-			return false;
 		queued = queue_reset_queries(s, b);
 		if (queued == 0)
 			continue;

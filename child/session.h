@@ -40,7 +40,6 @@ typedef struct session
 	pool_entry *entry;			/* the connection set in use */
 	int64_t		auth_deadline;	/* authentication_timeout for the whole start-up */
 	time_t		connected_at;
-	long		outstanding_ready;	/* ReadyForQuery the backend still owes when the relay ended */
 } session;
 
 /* What reading the first packet led to. */
