@@ -17,7 +17,7 @@ libpgng_a_SOURCES += auth/scram.h auth/scram_internal.h auth/scram_secret.c \
 EXTRA_DIST += auth/saslprep_gen.py
 
 check_PROGRAMS += unit/test_scram
-unit_test_scram_SOURCES = unit/test_scram.c
+unit_test_scram_SOURCES = unit/test_scram.c unit/test_scram_vectors.c unit/test_scram.h
 unit_test_scram_CFLAGS = $(UNIT_CFLAGS)
 unit_test_scram_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_scram
