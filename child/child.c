@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -19,6 +20,7 @@
 #include "child/pool.h"
 #include "child/session.h"
 #include "common/log.h"
+#include "common/ps_title.h"
 #include "main/logging_setup.h"
 #include "main/reload.h"
 #include "net/sock.h"
@@ -108,6 +110,7 @@ child_main(child_context *ctx)
 	int			ep;
 	int			served = 0;
 	time_t		idle_since = time(NULL);
+	bool		title_is_idle = false;
 
 	log_set_process_name("child");
 	install_signals();
@@ -126,6 +129,11 @@ child_main(child_context *ctx)
 			child_exit(&pool, 0);
 		if (reload_requested)
 			apply_reload(ctx);
+		if (!title_is_idle)
+		{
+			ps_title_set("wait for connection request");
+			title_is_idle = true;
+		}
 		shm_child_set_status(ctx->slot, SHM_CHILD_WAIT_FOR_CONNECTION);
 		fd = accept_client(ep, 1000);
 		now = time(NULL);
@@ -138,6 +146,7 @@ child_main(child_context *ctx)
 		}
 		shm_child_count_client(ctx->slot);
 		shm_child_set_status(ctx->slot, SHM_CHILD_IDLE);
+		title_is_idle = false;
 		session_run(ctx, &pool, fd);
 		shm_child_set_session(ctx->slot, "", "");
 		idle_since = time(NULL);

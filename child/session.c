@@ -21,6 +21,7 @@
 #include "child/intercept.h"
 #include "child/router.h"
 #include "common/log.h"
+#include "common/ps_title.h"
 #include "common/util.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
@@ -274,6 +275,7 @@ session_run(child_context *ctx, conn_pool *pool, int client_fd)
 	else if (session_read_startup(&s) == STARTUP_READY)
 	{
 		log_set_session(s.startup.database, s.startup.user, s.startup.application_name);
+		ps_title_set("%s %s %s", s.startup.user, s.startup.database, s.client_host);
 		if (open_session(&s) == 0)
 		{
 			relay_result result;

@@ -7,6 +7,7 @@
 
 #include "common/diag.h"
 #include "common/log.h"
+#include "common/ps_title.h"
 #include "config/config.h"
 #include "main/check_config.h"
 #include "main/control.h"
@@ -87,6 +88,7 @@ main(int argc, char **argv)
 {
 	pgpool_options opts;
 
+	ps_title_init(argc, argv);
 	if (options_parse(argc, argv, &opts) < 0)
 		return 1;
 	if (opts.debug)

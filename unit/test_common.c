@@ -9,6 +9,7 @@
 
 #include "common/diag.h"
 #include "common/log.h"
+#include "common/ps_title.h"
 #include "common/util.h"
 #include "unit/runner.h"
 
@@ -139,7 +140,32 @@ test_log_levels_filter(void)
 	log_set_min_level(LOG_LEVEL_WARNING);
 }
 
+static int saved_argc;
+static char **saved_argv;
+
+/* ps shows /proc/PID/cmdline: after ps_title_set it must read "pgpool: <text>". */
+static void
+test_ps_title(void)
+{
+	char		buf[256] = "";
+	FILE	   *f;
+	size_t		n;
+
+	ps_title_init(saved_argc, saved_argv);
+	/* the program keeps its own arguments */
+	CU_ASSERT_PTR_NOT_NULL(strstr(saved_argv[0], "test_common"));
+	ps_title_set("wait for connection request");
+	f = fopen("/proc/self/cmdline", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	CU_ASSERT_STRING_EQUAL(buf, "pgpool: wait for connection request");
+	CU_ASSERT_PTR_NOT_NULL(strstr(saved_argv[0], "test_common"));
+}
+
 static CU_TestInfo common_tests[] = {
+	{"process title", test_ps_title},
 	{"log_line_prefix escapes", test_log_prefix_escapes},
 	{"log level filter", test_log_levels_filter},
 	{"str_trim", test_trim},
@@ -156,7 +182,9 @@ static CU_SuiteInfo suites[] = {
 };
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	saved_argc = argc;
+	saved_argv = argv;
 	return unit_run("test_common", suites);
 }
