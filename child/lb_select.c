@@ -13,14 +13,6 @@
 #include "common/util.h"
 
 static bool
-node_usable(const shm_backend_table *t, int i)
-{
-	int			status = t->nodes[i].status;
-
-	return status == SHM_CON_UP || status == SHM_CON_CONNECT_WAIT;
-}
-
-static bool
 is_primary(const shm_backend_table *t, int i)
 {
 	return t->primary_node_id == i;
@@ -40,7 +32,15 @@ fraction(uint32_t rnd)
 	return (double) rnd / 4294967296.0;
 }
 
-/* Weighted draw over nodes accepted by want (primary only, standbys only, or all). */
+/* Whether node i takes part in a draw: want 1 = primary only, 0 = standbys only, -1 = all. */
+static bool
+eligible(const pool_config *cfg, const shm_backend_table *t, int i, int want)
+{
+	return shm_backend_usable(&t->nodes[i]) && !too_far_behind(cfg, t, i) &&
+		(want < 0 || (want == 1) == is_primary(t, i));
+}
+
+/* Weighted draw over the eligible nodes, by backend_weightN. */
 static int
 weighted_draw(const pool_config *cfg, const shm_backend_table *t, int want, uint32_t rnd)
 {
@@ -48,16 +48,14 @@ weighted_draw(const pool_config *cfg, const shm_backend_table *t, int want, uint
 	double		point;
 
 	for (int i = 0; i < t->num_backends; i++)
-		if (node_usable(t, i) && !too_far_behind(cfg, t, i) &&
-			(want < 0 || (want == 1) == is_primary(t, i)))
+		if (eligible(cfg, t, i, want))
 			total += cfg->backends[i].weight;
 	if (total <= 0)
 		return -1;
 	point = fraction(rnd) * total;
 	for (int i = 0; i < t->num_backends; i++)
 	{
-		if (!node_usable(t, i) || too_far_behind(cfg, t, i) ||
-			(want >= 0 && (want == 1) != is_primary(t, i)))
+		if (!eligible(cfg, t, i, want))
 			continue;
 		if (point < cfg->backends[i].weight)
 			return i;
@@ -74,11 +72,11 @@ target_node(const pool_config *cfg, const shm_backend_table *t, const char *targ
 	long		n;
 
 	if (str_ieq(target, "primary"))
-		return t->primary_node_id >= 0 && node_usable(t, t->primary_node_id) ? t->primary_node_id : -1;
+		return t->primary_node_id >= 0 && shm_backend_usable(&t->nodes[t->primary_node_id]) ? t->primary_node_id : -1;
 	if (str_ieq(target, "standby"))
 		return weighted_draw(cfg, t, 0, rnd);
 	n = strtol(target, &end, 10);
-	if (end == target || *end != '\0' || n < 0 || n >= t->num_backends || !node_usable(t, (int) n))
+	if (end == target || *end != '\0' || n < 0 || n >= t->num_backends || !shm_backend_usable(&t->nodes[n]))
 		return -1;
 	return (int) n;
 }
@@ -158,7 +156,7 @@ lb_choose_node(const pool_config *cfg, const shm_backend_table *t, const char *d
 		node = apply_preferences(cfg, t, cfg->database_redirect_preference_list, database, rnd1, rnd2);
 	if (node < 0)
 		node = weighted_draw(cfg, t, -1, rnd2);
-	if (node < 0 && t->primary_node_id >= 0 && node_usable(t, t->primary_node_id))
+	if (node < 0 && t->primary_node_id >= 0 && shm_backend_usable(&t->nodes[t->primary_node_id]))
 		node = t->primary_node_id;
 	return node;
 }

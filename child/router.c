@@ -7,12 +7,6 @@
 
 #include "shmem/shmem.h"
 
-static bool
-node_usable(const shm_backend *b)
-{
-	return b->status == SHM_CON_UP || b->status == SHM_CON_CONNECT_WAIT;
-}
-
 int
 router_main_node(const pool_config *cfg)
 {
@@ -25,10 +19,10 @@ router_main_node(const pool_config *cfg)
 	if (generation == 0)
 		return cfg->num_backends > 0 ? 0 : -1;
 	if (table.primary_node_id >= 0 && table.primary_node_id < table.num_backends &&
-		node_usable(&table.nodes[table.primary_node_id]))
+		shm_backend_usable(&table.nodes[table.primary_node_id]))
 		return table.primary_node_id;
 	for (int i = 0; i < table.num_backends; i++)
-		if (node_usable(&table.nodes[i]))
+		if (shm_backend_usable(&table.nodes[i]))
 			return i;
 	return -1;
 }

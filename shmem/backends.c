@@ -189,6 +189,12 @@ shm_hc_stats_read(int node, shm_hc_stats *out)
 	return -1;
 }
 
+bool
+shm_backend_usable(const shm_backend *node)
+{
+	return node->status == SHM_CON_UP || node->status == SHM_CON_CONNECT_WAIT;
+}
+
 const char *
 shm_backend_status_name(int status)
 {

@@ -256,6 +256,8 @@ int			shm_backends_edit_abort(void);
 /* Sets nodes[].weight to pgpool's normalised lb_weight from cfg (on a table being edited). */
 void		shm_backends_set_weights(shm_backend_table *table, const pool_config *cfg);
 
+/* A node sessions may use: up, or attached and waiting for its first session. */
+bool		shm_backend_usable(const shm_backend *node);
 const char *shm_backend_status_name(int status);	/* "unused", "waiting", "up", "down" */
 const char *shm_role_name(int role);	/* "primary", "standby", "main", "replica", "unknown" */
 const char *shm_pg_status_name(int pg_status);	/* "up", "down", "unknown" */
