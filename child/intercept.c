@@ -16,6 +16,7 @@
 #include "common/util.h"
 #include "config/config.h"
 #include "protocol/message.h"
+#include "shmem/report.h"
 #include "shmem/shmem.h"
 
 #define IC_NAME_MAX 128
@@ -437,12 +438,7 @@ ic_error(pq_out *out, const char *fmt, ...)
 char *
 ic_format_time(time_t t, char *buf, size_t size)
 {
-	struct tm	tm;
-
-	buf[0] = '\0';
-	if (t != 0 && localtime_r(&t, &tm))
-		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-	return buf;
+	return report_format_time(t, buf, size);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "child/intercept_internal.h"
+#include "shmem/report.h"
 #include "shmem/shmem.h"
 
 #define NUM_SIZE 32
@@ -26,15 +27,13 @@ take_snapshot(shm_backend_table *t, pq_out *out)
 static const char *
 node_hostname(const session *s, int node)
 {
-	const char *h = node < CFG_MAX_BACKENDS ? s->cfg->backends[node].hostname : NULL;
-
-	return h ? h : "";
+	return report_node_hostname(s->cfg, node);
 }
 
 static int
 node_port(const session *s, int node)
 {
-	return node < CFG_MAX_BACKENDS ? s->cfg->backends[node].port : 0;
+	return report_node_port(s->cfg, node);
 }
 
 static void
@@ -130,62 +129,13 @@ ic_show_pool_backend_stats(session *s, pq_out *out)
 	ic_result_end(&r);
 }
 
-/*
- * Text of the health-check columns: num = total .. average_duration (10 columns), times =
- * last_status_change, then the four last_*health_check columns.
- */
-typedef struct hc_text
-{
-	char		num[10][NUM_SIZE];
-	char		times[5][IC_TIME_SIZE];
-} hc_text;
-
-/* Averages are over the checks that ran: skipped ones are neither retried nor timed. */
-static void
-format_hc_stats(const shm_hc_stats *h, int64_t last_change, hc_text *x)
-{
-	uint64_t	ran = h->total_count - h->skip_count;
-	const uint64_t counts[] = {h->total_count, h->success_count, h->fail_count, h->skip_count,
-	h->retry_count};
-
-	for (int i = 0; i < 5; i++)
-		snprintf(x->num[i], NUM_SIZE, "%" PRIu64, counts[i]);
-	snprintf(x->num[5], NUM_SIZE, "%f", ran ? (double) h->retry_count / (double) ran : 0.0);
-	snprintf(x->num[6], NUM_SIZE, "%" PRIu64, h->max_retry_count);
-	snprintf(x->num[7], NUM_SIZE, "%" PRIu64, h->max_duration_ms);
-	snprintf(x->num[8], NUM_SIZE, "%" PRIu64, h->min_duration_ms);
-	snprintf(x->num[9], NUM_SIZE, "%f", ran ? (double) h->total_duration_ms / (double) ran : 0.0);
-	ic_format_time((time_t) last_change, x->times[0], IC_TIME_SIZE);
-	ic_format_time((time_t) h->last_health_check, x->times[1], IC_TIME_SIZE);
-	ic_format_time((time_t) h->last_successful_health_check, x->times[2], IC_TIME_SIZE);
-	ic_format_time((time_t) h->last_skip_health_check, x->times[3], IC_TIME_SIZE);
-	ic_format_time((time_t) h->last_failed_health_check, x->times[4], IC_TIME_SIZE);
-}
-
 static void
 hc_stats_row(session *s, const shm_backend_table *t, int node, ic_result *r)
 {
-	shm_hc_stats h;
-	hc_text		x;
-	char		id[NUM_SIZE], port[NUM_SIZE];
-	const char *values[20];
+	report_hc_row row;
 
-	if (shm_hc_stats_read(node, &h) != 0)
-		memset(&h, 0, sizeof(h));
-	format_hc_stats(&h, t->nodes[node].last_status_change, &x);
-	snprintf(id, sizeof(id), "%d", node);
-	snprintf(port, sizeof(port), "%d", node_port(s, node));
-	values[0] = id;
-	values[1] = node_hostname(s, node);
-	values[2] = port;
-	values[3] = shm_backend_status_name(t->nodes[node].status);
-	values[4] = shm_role_name(t->nodes[node].role);
-	values[5] = x.times[0];
-	for (int i = 0; i < 10; i++)
-		values[6 + i] = x.num[i];
-	for (int i = 1; i < 5; i++)
-		values[15 + i] = x.times[i];
-	ic_result_row(r, values);
+	report_hc_row_fill(s->cfg, t, node, &row);
+	ic_result_row(r, row.values);
 }
 
 void

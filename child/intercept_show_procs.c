@@ -9,45 +9,25 @@
 #include "child/intercept_internal.h"
 #include "common/util.h"
 #include "pgng_config.h"
+#include "shmem/report.h"
 #include "shmem/shmem.h"
 
 #define NUM_SIZE 32
-#define START_TIME_SIZE (IC_TIME_SIZE + 48)
+#define START_TIME_SIZE REPORT_START_TIME_SIZE
 
 /* What pool_version answers: the pgpool-II release we follow, and who answers. */
 #define POOL_VERSION_TEXT PGPOOL_COMPAT_VERSION " (pgpool-ng " PACKAGE_VERSION ")"
 
-/*
- * A child's start time; while it waits for a client and child_life_time runs, followed by the time
- * left before it is replaced, e.g. "2026-11-25 11:45:35 (4:59 before process restarting)".
- */
 static char *
 format_start_time(const shm_child_info *ci, int life_time, time_t now, char *buf, size_t size)
 {
-	char		started[IC_TIME_SIZE];
-	long		left;
-
-	ic_format_time((time_t) ci->start_time, started, sizeof(started));
-	if (ci->pid == 0 || ci->status != SHM_CHILD_WAIT_FOR_CONNECTION || life_time <= 0)
-	{
-		str_copy(buf, started, size);
-		return buf;
-	}
-	left = (long) life_time - (long) (now - (time_t) ci->idle_since);
-	if (left < 0)
-		left = 0;
-	if (left > life_time)
-		left = life_time;
-	snprintf(buf, size, "%s (%ld:%02ld before process restarting)", started, left / 60, left % 60);
-	return buf;
+	return report_child_start_time(ci, life_time, now, buf, size);
 }
 
-/* A child's slot; a slot that cannot be read shows as empty. */
 static void
 read_child(int child, shm_child_info *ci)
 {
-	if (shm_child_read(child, ci) != 0)
-		memset(ci, 0, sizeof(*ci));
+	report_read_child(child, ci);
 }
 
 /* The pool slot of the child's current session (same user and database, not disconnected). */
@@ -126,56 +106,13 @@ ic_show_pool_processes(session *s, pq_out *out)
 	ic_result_end(&r);
 }
 
-/* The text of one pool_pools row's slot columns (pool_id .. pool_connected). */
-typedef struct pool_text
-{
-	char		num[8][NUM_SIZE];	/* pool_id, backend_id, idle, major, minor, counter, pid, connected */
-	char		times[3][IC_TIME_SIZE];	/* backend connection, client connection, disconnection */
-} pool_text;
-
-/* An unused slot (no database) shows only its last disconnection time; its numbers are 0. */
-static void
-format_pool_row(const shm_pool_row *row, int pool, int node, pool_text *x)
-{
-	bool		used = row->info.database[0] != '\0';
-	const int64_t nums[] = {pool, node, used ? row->info.client_idle_duration : 0,
-		used ? row->info.major : 0, used ? row->info.minor : 0, used ? row->info.counter : 0,
-	used ? row->backend.backend_pid : 0, used ? row->backend.connected : 0};
-
-	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
-		snprintf(x->num[i], NUM_SIZE, "%" PRId64, nums[i]);
-	ic_format_time(used ? (time_t) row->backend.connection_time : 0, x->times[0], IC_TIME_SIZE);
-	ic_format_time(used ? (time_t) row->info.client_connection_time : 0, x->times[1], IC_TIME_SIZE);
-	ic_format_time((time_t) row->info.client_disconnection_time, x->times[2], IC_TIME_SIZE);
-}
-
 static void
 pools_row(const shm_child_info *ci, const char *start, int child, int pool, int node, ic_result *r)
 {
-	shm_pool_row row;
-	pool_text	x;
-	char		pid[NUM_SIZE], count[NUM_SIZE];
-	const char *values[17];
+	report_pool_row row;
 
-	if (shm_pool_read(child, pool, node, &row) != 0)
-		memset(&row, 0, sizeof(row));
-	format_pool_row(&row, pool, node, &x);
-	snprintf(pid, sizeof(pid), "%d", (int) ci->pid);
-	snprintf(count, sizeof(count), "%d", (int) ci->client_connection_count);
-	values[0] = pid;
-	values[1] = start;
-	values[2] = count;
-	values[3] = x.num[0];
-	values[4] = x.num[1];
-	values[5] = row.info.database;
-	values[6] = row.info.username;
-	values[7] = x.times[0];
-	values[8] = x.times[1];
-	values[9] = x.times[2];
-	for (int i = 0; i < 6; i++)
-		values[10 + i] = x.num[2 + i];
-	values[16] = shm_child_status_name(ci->status);
-	ic_result_row(r, values);
+	report_pool_row_fill(ci, start, child, pool, node, &row);
+	ic_result_row(r, row.values);
 }
 
 void

@@ -1,6 +1,6 @@
 /*
- * SHOW pool_status (pgpool's fixed list of items with raw values and live backend status) and
- * PGPOOL SHOW ALL | <group> | <parameter> (user-facing values, pgpool's row order).
+ * SHOW pool_status (its rows come from shmem/report.c) and PGPOOL SHOW ALL | <group> |
+ * <parameter> (user-facing values, pgpool's row order).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,50 +11,8 @@
 #include "child/intercept_internal.h"
 #include "common/util.h"
 #include "config/config.h"
+#include "shmem/report.h"
 #include "shmem/shmem.h"
-
-/* pgpool truncates SHOW pool_status descriptions to this many characters. */
-#define STATUS_DESCRIPTION_MAX 79
-
-/* The items SHOW pool_status lists before the per-backend rows, in pgpool-II 4.3's order. */
-static const char *const status_items[] = {
-	"backend_clustering_mode", "listen_addresses", "port", "socket_dir", "pcp_listen_addresses",
-	"pcp_port", "pcp_socket_dir", "enable_pool_hba", "pool_passwd", "authentication_timeout",
-	"allow_clear_text_frontend_auth", "ssl", "ssl_key", "ssl_cert", "ssl_ca_cert",
-	"ssl_ca_cert_dir", "ssl_crl_file", "ssl_ciphers", "ssl_prefer_server_ciphers",
-	"ssl_ecdh_curve", "ssl_dh_params_file", "ssl_passphrase_command", "num_init_children",
-	"listen_backlog_multiplier", "serialize_accept", "reserved_connections", "max_pool",
-	"child_life_time", "child_max_connections", "connection_life_time", "client_idle_limit",
-	"log_destination", "log_line_prefix", "log_error_verbosity", "client_min_messages",
-	"log_min_messages", "log_connections", "log_disconnections", "log_hostname", "log_statement",
-	"log_per_node_statement", "log_client_messages", "log_standby_delay", "syslog_facility",
-	"syslog_ident", "pid_file_name", "logdir", "connection_cache", "reset_query_list",
-	"replicate_select", "insert_lock", "lobj_lock_table", "replication_stop_on_mismatch",
-	"failover_if_affected_tuples_mismatch", "load_balance_mode", "ignore_leading_white_space",
-	"read_only_function_list", "write_function_list", "primary_routing_query_pattern_list",
-	"disable_load_balance_on_write", "dml_adaptive_object_relationship_list",
-	"statement_level_load_balance", "sr_check_period", "sr_check_user", "sr_check_database",
-	"delay_threshold", "prefer_lower_delay_standby", "follow_primary_command",
-	"database_redirect_preference_list", "app_name_redirect_preference_list", "allow_sql_comments",
-	"health_check_period", "health_check_timeout", "health_check_user", "health_check_database",
-	"health_check_max_retries", "health_check_retry_delay", "connect_timeout", "failover_command",
-	"failback_command", "failover_on_backend_error", "failover_on_backend_shutdown",
-	"detach_false_primary", "auto_failback", "auto_failback_interval", "recovery_user",
-	"recovery_1st_stage_command", "recovery_2nd_stage_command", "recovery_timeout",
-	"search_primary_node_timeout", "client_idle_limit_in_recovery", "relcache_expire",
-	"relcache_size", "check_temp_table", "check_unlogged_table", "enable_shared_relcache",
-	"relcache_query_target", "use_watchdog", "wd_ipc_socket_dir", "wd_lifecheck_method",
-	"clear_memqcache_on_escalation", "wd_escalation_command", "wd_de_escalation_command",
-	"trusted_servers", "delegate_IP", "wd_priority", "wd_interval", "ping_path", "if_cmd_path",
-	"if_up_cmd", "if_down_cmd", "arping_path", "arping_cmd", "wd_heartbeat_keepalive",
-	"wd_heartbeat_deadtime", "wd_life_point", "wd_lifecheck_query", "wd_lifecheck_dbname",
-	"wd_lifecheck_user", "wd_monitoring_interfaces_list", "memory_cache_enabled",
-	"memqcache_method", "memqcache_memcached_host", "memqcache_memcached_port",
-	"memqcache_total_size", "memqcache_max_num_cache", "memqcache_expire",
-	"memqcache_auto_cache_invalidation", "memqcache_maxcache", "memqcache_cache_block_size",
-	"memqcache_cache_oiddir", "memqcache_stats_start_time", "memqcache_no_cache_hits",
-	"memqcache_cache_hits", "cache_safe_memqcache_table_list", "cache_unsafe_memqcache_table_list"
-};
 
 /*
  * PGPOOL SHOW ALL lists the parameters that are neither per-node nor health check in this order
@@ -108,90 +66,11 @@ static const char *const show_all_order[] = {
 /* ---- SHOW pool_status ---- */
 
 static void
-status_row(ic_result *r, const char *item, const char *value, const char *description)
+status_row(void *arg, const char *item, const char *value, const char *description)
 {
-	char		shortened[STATUS_DESCRIPTION_MAX + 1];
-	const char *values[3] = {item, value, shortened};
+	const char *values[3] = {item, value, description};
 
-	str_copy(shortened, description ? description : "", sizeof(shortened));
-	ic_result_row(r, values);
-}
-
-/* A plain parameter's raw value, under the name SHOW pool_status gives it. */
-static void
-status_param_row(ic_result *r, const pool_config *cfg, const char *item, const char *param_name)
-{
-	const cfg_param *p = cfg_find(param_name);
-	char	   *value;
-
-	if (!p)
-		return;
-	value = cfg_format_value(cfg, p, -1, CFG_FORMAT_RAW);
-	status_row(r, item, value, p->description);
-	free(value);
-}
-
-/* The raw value of <base>N. */
-static void
-status_node_param_row(ic_result *r, const pool_config *cfg, const char *base, int node)
-{
-	char		item[64];
-	int			index;
-	const cfg_param *p;
-	char	   *value;
-
-	snprintf(item, sizeof(item), "%s%d", base, node);
-	p = cfg_find_indexed(item, &index);
-	if (!p)
-		return;
-	value = cfg_format_value(cfg, p, index, CFG_FORMAT_RAW);
-	status_row(r, item, value, p->description);
-	free(value);
-}
-
-/* The query cache statistics pgpool lists among the parameters; no cache yet, so nothing counted. */
-static bool
-status_special_row(ic_result *r, const char *item)
-{
-	char		started[64] = "";
-	time_t		t = shm_created_at();
-
-	if (strcmp(item, "memqcache_stats_start_time") == 0)
-	{
-		struct tm	tm;
-
-		if (t != 0 && localtime_r(&t, &tm))
-			strftime(started, sizeof(started), "%a %b %e %H:%M:%S %Y", &tm);
-		status_row(r, item, started, "When the query cache statistics started.");
-	}
-	else if (strcmp(item, "memqcache_no_cache_hits") == 0)
-		status_row(r, item, "0", "SELECTs the query cache could not answer.");
-	else if (strcmp(item, "memqcache_cache_hits") == 0)
-		status_row(r, item, "0", "SELECTs answered from the query cache.");
-	else
-		return false;
-	return true;
-}
-
-/* The eight rows of one backend: configured values, and its live weight, status and delay. */
-static void
-status_backend_rows(ic_result *r, const pool_config *cfg, const shm_backend *b, int node)
-{
-	char		item[64], value[64];
-
-	status_node_param_row(r, cfg, "backend_hostname", node);
-	status_node_param_row(r, cfg, "backend_port", node);
-	snprintf(item, sizeof(item), "backend_weight%d", node);
-	snprintf(value, sizeof(value), "%f", b->weight);
-	status_row(r, item, value, "Share of read queries the node receives, normalised to a sum of 1.");
-	status_node_param_row(r, cfg, "backend_data_directory", node);
-	snprintf(item, sizeof(item), "backend_status%d", node);
-	status_row(r, item, shm_backend_status_name(b->status), "Status of the node as pgpool-ng sees it.");
-	snprintf(item, sizeof(item), "standby_delay%d", node);
-	snprintf(value, sizeof(value), "%" PRId64, b->replication_delay);
-	status_row(r, item, value, "Replication delay of the node, in bytes.");
-	status_node_param_row(r, cfg, "backend_flag", node);
-	status_node_param_row(r, cfg, "backend_application_name", node);
+	ic_result_row(arg, values);
 }
 
 void
@@ -207,16 +86,7 @@ ic_show_pool_status(session *s, pq_out *out)
 		return;
 	}
 	ic_result_begin(&r, out, columns, 3);
-	for (size_t i = 0; i < LENGTH(status_items); i++)
-	{
-		const char *item = status_items[i];
-
-		if (!status_special_row(&r, item))
-			status_param_row(&r, s->cfg, item, strcmp(item, "memqcache_cache_oiddir") == 0 ?
-							 "memqcache_oiddir" : item);
-	}
-	for (int node = 0; node < t.num_backends; node++)
-		status_backend_rows(&r, s->cfg, &t.nodes[node], node);
+	report_pool_status(s->cfg, &t, status_row, &r);
 	ic_result_end(&r);
 }
 
