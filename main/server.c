@@ -24,6 +24,7 @@
 #include "main/primary_search.h"
 #include "net/sock.h"
 #include "net/tls.h"
+#include "pcp/server.h"
 #include "pgng_config.h"
 #include "shmem/shmem.h"
 
@@ -35,6 +36,7 @@ typedef struct server_state
 	const pgpool_options *opts;
 	pool_config *cfg;
 	supervisor	sup;
+	pcp_server	pcp;
 	int			wake_fd;
 	char		unix_socket_path[256];
 	int			listen_fds[CHILD_MAX_LISTENERS];
@@ -129,10 +131,10 @@ wait_children(server_state *st, int timeout_ms, unsigned *signals)
 	for (;;)
 	{
 		supervisor_reap(&st->sup);
-		if (supervisor_live_count(&st->sup) == 0)
+		if (supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp) == 0)
 			return 0;
 		if (deadline >= 0 && net_now_ms() >= deadline)
-			return supervisor_live_count(&st->sup);
+			return supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp);
 		net_wait_with_deadline(st->wake_fd, POLLIN, net_now_ms() + 200);
 		*signals |= parent_signals_take();
 	}
@@ -147,6 +149,7 @@ static void
 shutdown_children(server_state *st, unsigned sig)
 {
 	st->sup.respawn = false;
+	pcp_server_stop(&st->pcp);
 	if (!(sig & (PSIG_INT | PSIG_QUIT)))
 	{
 		log_info("received smart shutdown request");
@@ -163,6 +166,7 @@ shutdown_children(server_state *st, unsigned sig)
 		if (wait_children(st, CHILD_EXIT_GRACE_MS, &sig) > 0)
 		{
 			supervisor_signal_all(&st->sup, SIGKILL);
+			pcp_server_signal(&st->pcp, SIGKILL);
 			wait_children(st, CHILD_EXIT_GRACE_MS, &sig);
 		}
 	}
@@ -184,14 +188,16 @@ main_loop(server_state *st)
 			shutdown_children(st, sig);
 			return;
 		}
-		if (sig & PSIG_HUP)
+		if ((sig & PSIG_HUP) || (shm_request_take() & SHM_REQUEST_RELOAD))
 		{
 			reload_parent_config(st->opts, st->cfg);
 			logging_apply_config(st->cfg);
 			supervisor_signal_all(&st->sup, SIGHUP);
+			pcp_server_signal(&st->pcp, SIGHUP);
 		}
-		/* a fork that failed earlier (EAGAIN) is retried here */
+		/* a fork that failed earlier (EAGAIN) is retried here; so is a PCP process that died */
 		supervisor_fill(&st->sup);
+		pcp_server_fill(&st->pcp);
 	}
 }
 
@@ -211,6 +217,12 @@ make_tls_contexts(server_state *st, child_context *tmpl)
 		log_warning("SSL is off for backends: %s", err);
 }
 
+static bool
+pcp_exited(void *arg, pid_t pid, int status)
+{
+	return pcp_server_reaped(arg, pid, status);
+}
+
 static int
 start_children(server_state *st)
 {
@@ -225,6 +237,8 @@ start_children(server_state *st)
 	memcpy(tmpl.listen_fds, st->listen_fds, sizeof(st->listen_fds));
 	tmpl.num_listen_fds = st->num_listen_fds;
 	supervisor_init(&st->sup, &tmpl, st->cfg->num_init_children);
+	st->sup.other_exit = pcp_exited;
+	st->sup.other_arg = &st->pcp;
 	if (supervisor_fill(&st->sup) == st->cfg->num_init_children)
 	{
 		log_fatal("could not fork any child process");
@@ -261,8 +275,12 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 	primary_search_at_start(cfg);
 	/* one mock SCRAM key for all children, so an unknown user's salt is stable across sessions */
 	scram_mock_key_init();
+	pcp_server_init(&st.pcp, cfg, opts->config_file, opts->pcp_file);
+	st.pcp.inherited_fds = st.listen_fds;
+	st.pcp.num_inherited_fds = st.num_listen_fds;
 	if (start_children(&st) == 0)
 	{
+		pcp_server_fill(&st.pcp);
 		log_info("pgpool-ng successfully started (pgpool-II %s compatible), listening on port %d",
 				 PGPOOL_COMPAT_VERSION, cfg->port);
 		main_loop(&st);

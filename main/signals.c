@@ -26,6 +26,7 @@ on_signal(int signo)
 		case SIGTERM: bit = PSIG_TERM; break;
 		case SIGINT: bit = PSIG_INT; break;
 		case SIGQUIT: bit = PSIG_QUIT; break;
+		case SIGUSR1: bit = PSIG_USR1; break;
 	}
 	atomic_fetch_or(&pending, bit);
 	if (write(wake_pipe[1], "x", 1) < 0)
@@ -39,7 +40,7 @@ int
 parent_signals_install(void)
 {
 	struct sigaction sa;
-	const int	signals[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+	const int	signals[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1};
 
 	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		return -1;
@@ -66,7 +67,7 @@ parent_signals_take(void)
 void
 parent_signals_reset_in_child(void)
 {
-	const int	signals[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT};
+	const int	signals[] = {SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1};
 
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		signal(signals[i], SIG_DFL);

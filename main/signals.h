@@ -16,6 +16,7 @@ int			parent_signals_install(void);
 #define PSIG_TERM	0x04		/* smart shutdown */
 #define PSIG_INT	0x08		/* fast shutdown */
 #define PSIG_QUIT	0x10		/* immediate shutdown */
+#define PSIG_USR1	0x20		/* a request in shared memory (shm_request_post) */
 unsigned	parent_signals_take(void);
 
 /* Restores default dispositions and closes the pipe (in a freshly forked child). */

@@ -89,7 +89,9 @@ supervisor_reap(supervisor *sup)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 	{
-		for (int i = 0; i < sup->num_slots; i++)
+		int			i;
+
+		for (i = 0; i < sup->num_slots; i++)
 		{
 			if (sup->pids[i] != pid)
 				continue;
@@ -98,6 +100,8 @@ supervisor_reap(supervisor *sup)
 			log_child_exit(pid, status);
 			break;
 		}
+		if (i == sup->num_slots && sup->other_exit)
+			sup->other_exit(sup->other_arg, pid, status);
 	}
 	if (sup->respawn)
 		supervisor_fill(sup);

@@ -16,6 +16,9 @@ typedef struct supervisor
 	int			num_slots;
 	child_context child_template;	/* copied into each child before child_main */
 	bool		respawn;		/* false once shutting down */
+	/* Called for a reaped pid that is not a child (auxiliary processes); may be NULL. */
+	bool		(*other_exit) (void *arg, pid_t pid, int status);
+	void	   *other_arg;
 } supervisor;
 
 void		supervisor_init(supervisor *sup, const child_context *tmpl, int num_slots);

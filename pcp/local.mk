@@ -1,0 +1,37 @@
+# pcp: the PCP server (a process forked by pgpool's main process, a worker per connection), the
+# client library and the pcp_* tools.
+libpgng_a_SOURCES += pcp/wire.c pcp/wire.h pcp/server.c pcp/server.h pcp/worker.c pcp/worker.h \
+	pcp/commands_info.c pcp/commands_action.c pcp/client.c pcp/client.h pcp/pcppass.c pcp/pcppass.h
+libpgng_a_SOURCES += pcp/tool.c pcp/tool.h
+
+PCP_TOOLS = pcp_node_count pcp_node_info pcp_health_check_stats pcp_proc_count pcp_proc_info \
+	pcp_pool_status pcp_attach_node pcp_detach_node pcp_promote_node pcp_recovery_node \
+	pcp_reload_config pcp_stop_pgpool pcp_watchdog_info
+bin_PROGRAMS += $(PCP_TOOLS)
+PCP_TOOL_LDADD = $(PGNG_LIBS)
+pcp_node_count_SOURCES = pcp/tools/pcp_node_count.c tools/tool_common.c tools/tool_common.h
+pcp_node_count_LDADD = $(PCP_TOOL_LDADD)
+pcp_node_info_SOURCES = pcp/tools/pcp_node_info.c tools/tool_common.c tools/tool_common.h
+pcp_node_info_LDADD = $(PCP_TOOL_LDADD)
+pcp_health_check_stats_SOURCES = pcp/tools/pcp_health_check_stats.c tools/tool_common.c tools/tool_common.h
+pcp_health_check_stats_LDADD = $(PCP_TOOL_LDADD)
+pcp_proc_count_SOURCES = pcp/tools/pcp_proc_count.c tools/tool_common.c tools/tool_common.h
+pcp_proc_count_LDADD = $(PCP_TOOL_LDADD)
+pcp_proc_info_SOURCES = pcp/tools/pcp_proc_info.c tools/tool_common.c tools/tool_common.h
+pcp_proc_info_LDADD = $(PCP_TOOL_LDADD)
+pcp_pool_status_SOURCES = pcp/tools/pcp_pool_status.c tools/tool_common.c tools/tool_common.h
+pcp_pool_status_LDADD = $(PCP_TOOL_LDADD)
+pcp_attach_node_SOURCES = pcp/tools/pcp_attach_node.c tools/tool_common.c tools/tool_common.h
+pcp_attach_node_LDADD = $(PCP_TOOL_LDADD)
+pcp_detach_node_SOURCES = pcp/tools/pcp_detach_node.c tools/tool_common.c tools/tool_common.h
+pcp_detach_node_LDADD = $(PCP_TOOL_LDADD)
+pcp_promote_node_SOURCES = pcp/tools/pcp_promote_node.c tools/tool_common.c tools/tool_common.h
+pcp_promote_node_LDADD = $(PCP_TOOL_LDADD)
+pcp_recovery_node_SOURCES = pcp/tools/pcp_recovery_node.c tools/tool_common.c tools/tool_common.h
+pcp_recovery_node_LDADD = $(PCP_TOOL_LDADD)
+pcp_reload_config_SOURCES = pcp/tools/pcp_reload_config.c tools/tool_common.c tools/tool_common.h
+pcp_reload_config_LDADD = $(PCP_TOOL_LDADD)
+pcp_stop_pgpool_SOURCES = pcp/tools/pcp_stop_pgpool.c tools/tool_common.c tools/tool_common.h
+pcp_stop_pgpool_LDADD = $(PCP_TOOL_LDADD)
+pcp_watchdog_info_SOURCES = pcp/tools/pcp_watchdog_info.c tools/tool_common.c tools/tool_common.h
+pcp_watchdog_info_LDADD = $(PCP_TOOL_LDADD)

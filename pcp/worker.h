@@ -1,0 +1,59 @@
+/*
+ * One PCP connection, served by its own process forked from the PCP server: authentication with
+ * pcp.conf, then requests until the client says X, misbehaves or stays idle too long. Shared by
+ * the pcp/worker*.c and pcp/commands_*.c files only.
+ */
+#ifndef PGNG_PCP_WORKER_H
+#define PGNG_PCP_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth/pcp_users.h"
+#include "config/config.h"
+#include "pcp/wire.h"
+
+/* Bounds of a worker's life. */
+#define PCP_WORKER_IDLE_TIMEOUT_MS (300 * 1000)	/* between requests */
+#define PCP_WORKER_LIFETIME_MS (3600 * 1000)	/* whatever happens */
+#define PCP_WORKER_SEND_TIMEOUT_MS 10000
+
+typedef struct pcp_worker
+{
+	int			fd;
+	const pool_config *cfg;
+	const pcp_users *users;
+	char		peer[128];		/* for log lines */
+	bool		salt_sent;
+	bool		authenticated;
+	unsigned char salt[PCP_SALT_LEN];
+	char		user[128];
+	pcp_buf		out;			/* replies waiting to be sent */
+	int			signal_parent;	/* sent to pgpool's main process once the reply is out; 0: none */
+	int64_t		end_of_life_ms;
+} pcp_worker;
+
+/* Serves the connection on fd, then exits the process. */
+void		pcp_worker_main(int fd, const char *peer, const pool_config *cfg,
+							const pcp_users *users) __attribute__((noreturn));
+
+/* Queues an ERROR reply and logs it with the peer. */
+void		pcp_worker_error(pcp_worker *w, const char *message, const char *detail);
+
+/* Queues "<kind> CommandComplete\0". */
+void		pcp_worker_complete(pcp_worker *w, char kind);
+
+/*
+ * A request handler: reads its payload from r and queues its replies. Returns false when the
+ * connection must end (a malformed request); the queued replies are still sent.
+ */
+typedef bool (*pcp_handler) (pcp_worker *w, pcp_reader *r);
+
+/* The handler for a request kind, or NULL. commands_info.c and commands_action.c. */
+pcp_handler pcp_info_handler(char kind);
+pcp_handler pcp_action_handler(char kind);
+
+/* Reads a node id or pid field as pgpool does (leading number, rest ignored); false if absent. */
+bool		pcp_read_int_field(pcp_reader *r, int *out);
+
+#endif
