@@ -86,8 +86,23 @@ pgpool_stop()
 	PGPOOL_PID=
 }
 
-# pgpool_children: pids of the running children (the parent's child processes).
+# pgpool_children: pids of the running children (the parent's child processes but the PCP server,
+# whose title starts with "pgpool: PCP:").
 pgpool_children()
 {
-	pgrep -P "$PGPOOL_PID"
+	local pid
+	for pid in $(pgrep -P "$PGPOOL_PID"); do
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^pgpool: PCP:' || echo "$pid"
+	done
+}
+
+# pgpool_pcp_pid: pid of the PCP server process (empty when it is not running).
+pgpool_pcp_pid()
+{
+	local pid
+	for pid in $(pgrep -P "$PGPOOL_PID"); do
+		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^pgpool: PCP:'; then
+			echo "$pid"
+		fi
+	done
 }
