@@ -28,6 +28,7 @@ typedef struct backend_login
 	int			node;
 	backend_conn *b;
 	scram_client *scram;
+	bool		extra;			/* a further node: never ask the client, never write to it */
 	char		err[1024];
 } backend_login;
 
@@ -121,7 +122,7 @@ answer_md5(backend_login *l, const pq_auth_request *req)
 	l->s->entry->backend_method = HBA_METHOD_MD5;
 	if (credentials_md5_answer(l->s, req->md5_salt, answer) == 0)
 		return send_password(l, answer);
-	if (credentials_can_pass_through(l->s))
+	if (!l->extra && credentials_can_pass_through(l->s))
 		return credentials_pass_through_md5(l->s, &l->b->conn, req->md5_salt);
 	missing_password(l, "md5");
 	return -1;
@@ -135,7 +136,7 @@ answer_cleartext(backend_login *l)
 	l->s->entry->backend_method = HBA_METHOD_PASSWORD;
 	if (password != NULL)
 		return send_password(l, password);
-	if (credentials_can_pass_through(l->s))
+	if (!l->extra && credentials_can_pass_through(l->s))
 		return credentials_pass_through_cleartext(l->s, &l->b->conn);
 	missing_password(l, "password");
 	return -1;
@@ -158,7 +159,8 @@ start_scram(backend_login *l, const pq_auth_request *req)
 		free(error);
 		return -1;
 	}
-	if (password == NULL && l->s->cfg->allow_clear_text_frontend_auth && credentials_can_pass_through(l->s))
+	if (password == NULL && !l->extra && l->s->cfg->allow_clear_text_frontend_auth &&
+		credentials_can_pass_through(l->s))
 	{
 		password = credentials_ask_client_cleartext(l->s);
 		if (password == NULL)
@@ -265,6 +267,8 @@ relay_backend_error(backend_login *l, const msg_buf *m)
 				 err.severity ? err.severity : "ERROR", err.message ? err.message : "");
 	else
 		snprintf(l->err, sizeof(l->err), "backend %d sent a malformed error", l->node);
+	if (l->extra)
+		return;
 	pq_out_begin(&l->s->out, m->type);
 	pq_out_bytes(&l->s->out, m->data, m->len);
 	pq_out_end(&l->s->out);
@@ -291,7 +295,8 @@ login_dialogue(backend_login *l)
 					return -1;
 				break;
 			case PQ_MSG_PARAMETER_STATUS:
-				remember_parameter(l->s->entry, m);
+				if (!l->extra)	/* the client has the main node's already */
+					remember_parameter(l->s->entry, m);
 				break;
 			case PQ_MSG_BACKEND_KEY_DATA:
 				pq_parse_backend_key_data(m->data, m->len, &l->b->pid, &l->b->key);
@@ -313,28 +318,55 @@ login_dialogue(backend_login *l)
 	}
 }
 
+/* Connects and logs in; 0, 1 (the backend refused: its error was passed on), or -1 (l->err). */
+static int
+connect_and_login(backend_login *l)
+{
+	int			rc = -1;
+
+	if (open_socket(l) == 0)
+	{
+		l->b->connected = true;
+		l->b->connected_at = time(NULL);
+		if (send_startup(l) == 0)
+			rc = login_dialogue(l);
+	}
+	scram_client_free(l->scram);
+	l->scram = NULL;
+	if (rc == 0)
+		router_note_connected(l->node);
+	else
+		log_error("could not connect session of user \"%s\" to backend %d (%s:%d): %s",
+				  l->s->startup.user, l->node, l->s->cfg->backends[l->node].hostname,
+				  l->s->cfg->backends[l->node].port, l->err);
+	return rc;
+}
+
 int
 session_connect_backend(session *s, int node)
 {
 	backend_login l = {.s = s, .node = node, .b = &s->entry->backends[node]};
-	int			rc = -1;
+	int			rc = connect_and_login(&l);
 
-	if (open_socket(&l) == 0)
-	{
-		l.b->connected = true;
-		l.b->connected_at = time(NULL);
-		if (send_startup(&l) == 0)
-			rc = login_dialogue(&l);
-	}
-	scram_client_free(l.scram);
-	if (rc == 0)
-	{
-		router_note_connected(node);
-		return 0;
-	}
-	log_error("could not connect session of user \"%s\" to backend %d (%s:%d): %s",
-			  s->startup.user, node, s->cfg->backends[node].hostname, s->cfg->backends[node].port, l.err);
 	if (rc < 0)
 		session_report(s, "FATAL", "08006", "failed to connect to the PostgreSQL backend", l.err);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+session_connect_extra_backend(session *s, int node)
+{
+	backend_login l = {.s = s, .node = node, .b = &s->entry->backends[node], .extra = true};
+	hba_method	main_method = s->entry->backend_method;	/* what the client's own login used */
+	int			rc = connect_and_login(&l);
+
+	s->entry->backend_method = main_method;
+	if (rc == 0)
+		return 0;
+	if (l.b->connected)
+	{
+		net_conn_close(&l.b->conn);
+		l.b->connected = false;
+	}
 	return -1;
 }

@@ -441,12 +441,9 @@ ic_format_time(time_t t, char *buf, size_t size)
 	return report_format_time(t, buf, size);
 }
 
-/*
- * Until the router records a separate load-balance node, a session reads from the node of its
- * connection set (its main node).
- */
+/* The node the session's balanced reads go to (relay_route_begin sets it). */
 int
 ic_load_balance_node(const session *s)
 {
-	return s->entry ? s->entry->main_node : -1;
+	return s->entry ? s->lb_node : -1;
 }

@@ -22,3 +22,12 @@ unit_test_intercept_SOURCES = unit/test_intercept.c unit/test_intercept_show.c \
 unit_test_intercept_CFLAGS = $(UNIT_CFLAGS)
 unit_test_intercept_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_intercept
+
+# Statement routing over several nodes: where a unit runs, and what it changes in the session.
+libpgng_a_SOURCES += child/route.c child/route_state.c child/route.h child/route_policy.c \
+	child/route_policy.h child/relay_route.c child/relay_internal.h
+check_PROGRAMS += unit/test_route
+unit_test_route_SOURCES = unit/test_route.c
+unit_test_route_CFLAGS = $(UNIT_CFLAGS)
+unit_test_route_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_route

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "child/intercept.h"
+#include "child/relay_internal.h"
 #include "child/session.h"
 #include "child/stmt_count.h"
 #include "common/log.h"
@@ -17,50 +18,6 @@
 #include "net/sock.h"
 #include "protocol/scan.h"
 #include "shmem/shmem.h"
-
-#define RELAY_BUFFER_SIZE (64 * 1024)
-/* Longest a peer may keep a message half-sent, or leave our output unread, before we give up. */
-#define RELAY_STALL_MS_MIN 60000
-/* How often the loop looks at shutdown requests while it waits. */
-#define RELAY_WAKE_MS 1000
-/* After the client's Terminate, how long the backend may stay silent while answers are owed. */
-#define RELAY_LEAVE_MS 2000
-
-typedef struct relay_dir
-{
-	net_conn   *src;
-	net_conn   *dst;
-	uint8_t    *buf;
-	size_t		sent;			/* bytes of buf already written to dst */
-	size_t		ready;			/* bytes of buf that may be written (scanned, not held back) */
-	size_t		filled;			/* bytes of buf read from src */
-	pq_scan		scan;
-	bool		stop;			/* a message that must not be forwarded was reached */
-	bool		src_eof;
-	bool		readable;		/* src may have input: poll said so, or a read filled the buffer */
-	bool		z_pending;		/* a ReadyForQuery's status byte is still to come */
-	bool		ext_pending;	/* c2b: extended-protocol messages sent since the last Sync */
-	bool		drop_output;	/* b2c: the client has left; answers are read and dropped */
-	bool		hold;			/* c2b: a Query that may be a pgpool command is not complete yet */
-	size_t		intercept_len;	/* c2b: a pgpool command of this many bytes starts at ready */
-	long		sync_points;	/* c2b: Query/Sync/FunctionCall forwarded; b2c: ReadyForQuery seen */
-	int			slot;			/* the child's shared-memory slot, for its status */
-	int			node;			/* c2b: the backend node the client's statements run on */
-} relay_dir;
-
-/* What went wrong in a direction. */
-#define PUMP_OK 0
-#define PUMP_SRC_FAILED 1
-#define PUMP_DST_FAILED 2
-
-typedef struct relay
-{
-	session    *s;
-	backend_conn *backend;
-	relay_dir	c2b;
-	relay_dir	b2c;
-	int64_t		last_progress;
-} relay;
 
 static uint8_t *c2b_buffer;
 static uint8_t *b2c_buffer;
@@ -109,11 +66,32 @@ count_statement(const relay_dir *d, const pq_scan_msg *msg)
 		stmt_count_client_message(d->slot, d->node, msg->type, msg->body, msg->body_avail);
 }
 
+/*
+ * With routing, a unit's first message stops the walk until the unit has a node; then its messages
+ * pass up to the one that ends it. COPY data goes where the COPY runs.
+ */
+static int
+route_gate(relay_dir *d, const pq_scan_msg *msg)
+{
+	if (msg->type == PQ_MSG_TERMINATE || msg->type == 'd' || msg->type == 'c' || msg->type == 'f')
+		return PQ_SCAN_CONTINUE;
+	if (!d->in_unit)
+	{
+		d->route_pending = true;
+		return PQ_SCAN_STOP;
+	}
+	if (msg->type == 'Q' || msg->type == 'F' || msg->type == 'S' || msg->type == 'H')
+		d->in_unit = false;
+	return PQ_SCAN_CONTINUE;
+}
+
 static int
 client_message(void *arg, const pq_scan_msg *msg)
 {
 	relay_dir  *d = arg;
 
+	if (d->routed && route_gate(d, msg) == PQ_SCAN_STOP)
+		return PQ_SCAN_STOP;
 	switch (msg->type)
 	{
 		case PQ_MSG_TERMINATE:
@@ -147,6 +125,9 @@ static void
 note_tx_status(relay *r, char status)
 {
 	r->backend->tx_status = status;
+	/* only the last answer owed tells the state after everything the client sent */
+	if (r->route != NULL && r->b2c.sync_points >= r->c2b.sync_points)
+		route_note_ready(r->route, r->current, status);
 	shm_child_set_status(r->c2b.slot, status == PQ_TX_IDLE ? SHM_CHILD_IDLE : SHM_CHILD_IDLE_IN_TRANSACTION);
 }
 
@@ -172,11 +153,13 @@ backend_message(void *arg, const pq_scan_msg *msg)
  * Walks newly read bytes [from, filled) of a direction and moves 'ready' forward. A held-back
  * client Query is walked again from its start (ready) now that more of it has arrived.
  */
-static void
-scan_new_bytes(relay *r, relay_dir *d, size_t from)
+void
+relay_scan_new_bytes(relay *r, relay_dir *d, size_t from)
 {
 	size_t		n;
 
+	if (d->route_pending)
+		return;					/* relay_route_unit walks on once the unit has a node */
 	if (d->hold)
 	{
 		d->hold = false;
@@ -217,7 +200,7 @@ read_some(relay *r, relay_dir *d)
 		size_t		from = d->filled;
 
 		d->filled += (size_t) n;
-		scan_new_bytes(r, d, from);
+		relay_scan_new_bytes(r, d, from);
 		r->last_progress = net_now_ms();
 	}
 	else if (n == 0)
@@ -290,7 +273,8 @@ wanted_events(const relay_dir *d, short *src_events, short *dst_events)
 {
 	if (d->sent < d->ready)
 		*dst_events |= d->dst->ssl ? d->dst->want_events : POLLOUT;
-	else if (!d->stop && !d->src_eof && d->intercept_len == 0)
+	else if (!d->stop && !d->src_eof && d->intercept_len == 0 &&
+			 !(d->route_pending && d->filled == RELAY_BUFFER_SIZE && d->sent == 0))
 		*src_events |= d->src->ssl ? d->src->want_events : POLLIN;
 }
 
@@ -303,7 +287,7 @@ static bool
 stalled(const relay *r, int64_t now, int client_ms, int backend_ms)
 {
 	bool		client_owes = (r->c2b.sent == r->c2b.ready && !pq_scan_at_boundary(&r->c2b.scan)) ||
-		r->c2b.hold || r->b2c.sent < r->b2c.ready;
+		r->c2b.hold || r->b2c.sent < r->b2c.ready || (r->c2b.route_pending && relay_answered(r));
 	bool		backend_owes = r->b2c.sent == r->b2c.ready && !pq_scan_at_boundary(&r->b2c.scan);
 	int64_t		idle = now - r->last_progress;
 
@@ -379,8 +363,8 @@ client_leaving(const relay *r)
 }
 
 /* Every ReadyForQuery owed for what the client sent has been passed on (or dropped). */
-static bool
-answered(const relay *r)
+bool
+relay_answered(const relay *r)
 {
 	return r->b2c.sync_points >= r->c2b.sync_points && pq_scan_at_boundary(&r->b2c.scan) &&
 		r->b2c.sent == r->b2c.ready;
@@ -410,7 +394,7 @@ answer_pool_command(relay *r)
 	d->intercept_len = 0;
 	r->last_progress = net_now_ms();
 	if (d->ready < d->filled)
-		scan_new_bytes(r, d, d->ready);
+		relay_scan_new_bytes(r, d, d->ready);
 	return rc;
 }
 
@@ -428,6 +412,11 @@ relay_step(relay *r, relay_result *result)
 	if (r->c2b.intercept_len > 0 && answer_pool_command(r) != 0)
 	{
 		*result = RELAY_CLIENT_LOST;
+		return true;
+	}
+	if (r->c2b.route_pending && relay_route_unit(r) != 0)
+	{
+		*result = RELAY_BACKEND_LOST;
 		return true;
 	}
 	rc = pump(r, &r->c2b, &progressed);
@@ -456,7 +445,7 @@ relay_step(relay *r, relay_result *result)
 		*result = RELAY_BACKEND_LOST;
 		return true;
 	}
-	if (client_leaving(r) && (answered(r) || net_now_ms() - r->last_progress > RELAY_LEAVE_MS))
+	if (client_leaving(r) && (relay_answered(r) || net_now_ms() - r->last_progress > RELAY_LEAVE_MS))
 	{
 		*result = finish(r);
 		return true;
@@ -466,7 +455,60 @@ relay_step(relay *r, relay_result *result)
 		*result = finish(r);
 		return true;
 	}
+	/* a unit that reached the buffer (or whose answers came in) during this step goes at once */
+	if (r->c2b.route_pending)
+	{
+		if (relay_route_unit(r) != 0)
+		{
+			*result = RELAY_BACKEND_LOST;
+			return true;
+		}
+		r->again = !r->c2b.route_pending;
+	}
 	return false;
+}
+
+/* Steps and waits until the relay is over. */
+static relay_result
+relay_loop(relay *r, int client_stall_ms, int stall_ms)
+{
+	relay_result result;
+	session    *s = r->s;
+
+	for (;;)
+	{
+		int64_t		now;
+
+		if (relay_step(r, &result))
+			return result;
+		if (child_fast_exit_requested)
+			return RELAY_SHUTDOWN;
+		if (r->again)
+		{
+			r->again = false;
+			continue;
+		}
+		if (wait_for_events(r) < 0 && errno != EINTR)
+			return RELAY_CLIENT_LOST;
+		now = net_now_ms();
+		if (stalled(r, now, client_stall_ms, stall_ms))
+		{
+			log_warning("session of user \"%s\" from %s made no progress for %d s; closing it",
+						s->startup.user, s->client_host, (int) ((now - r->last_progress) / 1000));
+			/* an error fits in the client's stream only between two of our messages */
+			if (pq_scan_at_boundary(&r->b2c.scan) && r->b2c.sent == r->b2c.ready)
+				session_report(s, "FATAL", "08P01", "incomplete message from client",
+							   "the client sent part of a message and then nothing");
+			return RELAY_CLIENT_LOST;
+		}
+		if (client_idle_too_long(r, now))
+		{
+			session_report(s, "FATAL", "57P05", "terminating connection due to idle-session timeout",
+						   "the client was idle longer than client_idle_limit");
+			/* idle with an open extended sequence or a COPY: the reset could not run */
+			return backend_settled(r) ? RELAY_CLIENT_TERMINATED : RELAY_CLIENT_LOST;
+		}
+	}
 }
 
 relay_result
@@ -494,34 +536,10 @@ session_relay(session *s)
 	pq_scan_init(&r.c2b.scan, 0);
 	pq_scan_init(&r.b2c.scan, 0);
 	r.last_progress = net_now_ms();
+	r.current = s->entry->main_node;
 	stmt_count_reset();
-	for (;;)
-	{
-		int64_t		now;
-
-		if (relay_step(&r, &result))
-			return result;
-		if (child_fast_exit_requested)
-			return RELAY_SHUTDOWN;
-		if (wait_for_events(&r) < 0 && errno != EINTR)
-			return RELAY_CLIENT_LOST;
-		now = net_now_ms();
-		if (stalled(&r, now, client_stall_ms, stall_ms))
-		{
-			log_warning("session of user \"%s\" from %s made no progress for %d s; closing it",
-						s->startup.user, s->client_host, (int) ((now - r.last_progress) / 1000));
-			/* an error fits in the client's stream only between two of our messages */
-			if (pq_scan_at_boundary(&r.b2c.scan) && r.b2c.sent == r.b2c.ready)
-				session_report(s, "FATAL", "08P01", "incomplete message from client",
-							   "the client sent part of a message and then nothing");
-			return RELAY_CLIENT_LOST;
-		}
-		if (client_idle_too_long(&r, now))
-		{
-			session_report(s, "FATAL", "57P05", "terminating connection due to idle-session timeout",
-						   "the client was idle longer than client_idle_limit");
-			/* idle with an open extended sequence or a COPY: the reset could not run */
-			return backend_settled(&r) ? RELAY_CLIENT_TERMINATED : RELAY_CLIENT_LOST;
-		}
-	}
+	relay_route_begin(&r);
+	result = relay_loop(&r, client_stall_ms, stall_ms);
+	relay_route_end(&r);
+	return result;
 }

@@ -139,6 +139,26 @@ make_new_entry(session *s)
 	return 0;
 }
 
+/*
+ * With load balancing, a new set also connects the other usable nodes that may take reads, as
+ * pgpool does; a node that cannot be reached is simply left out of this set.
+ */
+static void
+connect_extra_nodes(session *s)
+{
+	const pool_config *cfg = s->cfg;
+	shm_backend_table table;
+
+	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION ||
+		cfg->num_backends < 2 || shm_backends_snapshot(&table) == 0 ||
+		table.primary_node_id != s->entry->main_node)
+		return;
+	for (int node = 0; node < s->entry->num_backends && node < table.num_backends; node++)
+		if (node != s->entry->main_node && shm_backend_usable(&table.nodes[node]) &&
+			cfg->backends[node].weight > 0)
+			session_connect_extra_backend(s, node);
+}
+
 /* Authentication and the connection set; 0 when the client has been welcomed. */
 static int
 open_session(session *s)
@@ -153,8 +173,8 @@ open_session(session *s)
 	cached = pool_find(s->pool, &s->startup);
 	if (cached != NULL)
 		rc = take_cached_entry(s, cached, &extra);
-	if (rc > 0)
-		rc = make_new_entry(s);
+	if (rc > 0 && (rc = make_new_entry(s)) == 0)
+		connect_extra_nodes(s);
 	if (rc == 0)
 		rc = send_welcome(s, &extra);
 	pq_out_free(&extra);

@@ -38,6 +38,7 @@ typedef struct session
 	pq_out		out;			/* scratch for messages we build */
 	msg_buf		msg;			/* scratch for messages we read */
 	pool_entry *entry;			/* the connection set in use */
+	int			lb_node;		/* the session's load-balance node (SHOW pool_nodes) */
 	int64_t		auth_deadline;	/* authentication_timeout for the whole start-up */
 	time_t		connected_at;
 } session;
@@ -54,6 +55,13 @@ startup_result session_read_startup(session *s);
 
 /* Connects node of s->entry and authenticates to it; 0, or -1 after telling the client why. */
 int			session_connect_backend(session *s, int node);
+
+/*
+ * Connects one more node for load balancing, after the client has authenticated: only with
+ * credentials pgpool-ng holds itself (never asking the client again). 0, or -1 after logging why;
+ * the client is told nothing and its session goes on without that node.
+ */
+int			session_connect_extra_backend(session *s, int node);
 
 /* How a relay ended. */
 typedef enum

@@ -106,6 +106,32 @@ read_answers(session *s, backend_conn *b, pq_out *for_client, int64_t deadline)
 	}
 }
 
+/* The other nodes of the set get the same settings; one that refuses them leaves the set. */
+static void
+apply_to_other_nodes(session *s, const char *sql, int64_t deadline)
+{
+	pool_entry *e = s->entry;
+	pq_out		ignored;
+
+	pq_out_init(&ignored);
+	for (int node = 0; node < e->num_backends; node++)
+	{
+		backend_conn *b = &e->backends[node];
+
+		if (!b->connected || node == e->main_node)
+			continue;
+		pq_put_query(&s->out, sql);
+		if (msgio_send(&b->conn, &s->out, deadline) != 0 || read_answers(s, b, &ignored, deadline) != 0)
+		{
+			log_info("node %d refused the session's start-up settings; the session goes on without it", node);
+			net_conn_close(&b->conn);
+			b->connected = false;
+		}
+		pq_out_reset(&ignored);
+	}
+	pq_out_free(&ignored);
+}
+
 int
 session_apply_parameters(session *s, pq_out *for_client)
 {
@@ -117,9 +143,9 @@ session_apply_parameters(session *s, pq_out *for_client)
 	if (sql == NULL)
 		return 0;
 	pq_put_query(&s->out, sql);
+	rc = msgio_send(&b->conn, &s->out, deadline) != 0 ? -1 : read_answers(s, b, for_client, deadline);
+	if (rc == 0)
+		apply_to_other_nodes(s, sql, deadline);
 	free(sql);
-	if (msgio_send(&b->conn, &s->out, deadline) != 0)
-		return -1;
-	rc = read_answers(s, b, for_client, deadline);
 	return rc;
 }

@@ -32,6 +32,8 @@ pgpool_write_conf()
 		echo "sr_check_user = '$PGNG_PG_SUPERUSER'"
 		echo "health_check_user = '$PGNG_PG_SUPERUSER'"
 		echo "connect_timeout = 10000"
+		# sessions stay on the primary unless a test is about routing (and turns this on)
+		echo "load_balance_mode = off"
 		for i in 0 1 2; do
 			local port_var="PGNG_PG_PORT$i" data_var="PGNG_PG_DATA$i"
 			echo "backend_hostname$i = '127.0.0.1'"

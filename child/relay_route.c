@@ -1,0 +1,426 @@
+/*
+ * The relay's side of routing (see docs/design/routing.md): each unit the client sends gets a
+ * node from route.c; the relay switches its backend only between units, once every answer owed
+ * has been relayed, and first brings the node up to date by running, with the answers dropped,
+ * what the session did elsewhere: settings, the open transaction, named statements.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "child/lb_select.h"
+#include "child/relay_internal.h"
+#include "child/route_policy.h"
+#include "common/log.h"
+#include "net/sock.h"
+#include "shmem/shmem.h"
+
+/* Longest the relay waits for a node to answer what it runs on its own. */
+#define INJECT_TIMEOUT_MS 10000
+
+static route_state session_route;
+static route_plan plan;
+
+/* ---- hooks for route.c ---- */
+
+static const shm_backend_table *
+backend_table(void)
+{
+	static shm_backend_table table;
+	static uint64_t generation;
+	uint64_t	now = shm_backends_generation();
+
+	if (now != generation || generation == 0)
+		generation = shm_backends_snapshot(&table);
+	return generation != 0 ? &table : NULL;
+}
+
+static bool
+hook_node_usable(void *arg, int node)
+{
+	const relay *r = arg;
+	const shm_backend_table *t = backend_table();
+	const shm_backend *b;
+
+	if (t == NULL || node < 0 || node >= t->num_backends || !r->s->entry->backends[node].connected)
+		return false;
+	b = &t->nodes[node];
+	if (!shm_backend_usable(b))
+		return false;
+	if (node != t->primary_node_id && r->s->cfg->delay_threshold > 0 &&
+		b->replication_delay > r->s->cfg->delay_threshold)
+		return false;
+	/* the sr check says it is not streaming: no reads (empty: not checked yet) */
+	return node == t->primary_node_id || b->replication_state[0] == '\0' ||
+		strcmp(b->replication_state, "streaming") == 0;
+}
+
+static bool
+hook_primary_only(void *arg, const char *text, size_t len)
+{
+	(void) arg;
+	return route_policy_primary_query(text, len);
+}
+
+static uint32_t
+hook_random(void *arg)
+{
+	(void) arg;
+	return ((uint32_t) random() << 16) ^ (uint32_t) random();
+}
+
+static bool
+quiescent(const relay *r)
+{
+	return relay_answered(r) && !r->c2b.ext_pending && r->c2b.sent == r->c2b.ready;
+}
+
+/*
+ * Runs queued messages on node and reads its answers up to the expected number of ReadyForQuery,
+ * dropping them. 0 ok, 1 the node reported an error (drained), -1 the connection failed.
+ */
+static int
+inject(relay *r, int node, pq_out *out, int expect_ready, msg_buf *reply)
+{
+	backend_conn *b = &r->s->entry->backends[node];
+	int64_t		deadline = net_deadline_after(INJECT_TIMEOUT_MS);
+	int			rc = 0;
+
+	if (out->len == 0)
+		return 0;
+	if (msgio_send(&b->conn, out, deadline) != 0)
+		return -1;
+	while (expect_ready > 0)
+	{
+		if (msgio_read(&b->conn, &r->s->msg, 0x40000000U, deadline) != 0)
+			return -1;
+		if (r->s->msg.type == PQ_MSG_READY_FOR_QUERY)
+		{
+			if (!pq_parse_ready_for_query(r->s->msg.data, r->s->msg.len, &b->tx_status))
+				return -1;
+			expect_ready--;
+		}
+		else if (r->s->msg.type == PQ_MSG_ERROR_RESPONSE)
+			rc = 1;
+		else if (r->s->msg.type == 'D' && reply != NULL && reply->data == NULL)
+		{
+			reply->data = malloc(r->s->msg.len);
+			if (reply->data != NULL)
+			{
+				memcpy(reply->data, r->s->msg.data, r->s->msg.len);
+				reply->len = r->s->msg.len;
+			}
+		}
+	}
+	return rc;
+}
+
+/* The catalog's word on a function (any overload volatile: it may write), asked on the current node. */
+static int
+ask_catalog(relay *r, const char *function)
+{
+	const char *dot = strchr(function, '.');
+	char		sql[700];
+	pq_out		out;
+	msg_buf		reply = {0};
+	int			rc;
+	int			answer = 0;
+
+	if (strchr(function, '\'') != NULL || strchr(function, '\\') != NULL || !quiescent(r))
+		return 0;
+	if (dot != NULL)
+		snprintf(sql, sizeof(sql), "SELECT coalesce(bool_and(p.provolatile <> 'v'), false) FROM pg_catalog.pg_proc p "
+				 "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '%.*s' AND p.proname = '%s'",
+				 (int) (dot - function), function, dot + 1);
+	else
+		snprintf(sql, sizeof(sql), "SELECT coalesce(bool_and(provolatile <> 'v'), false) FROM pg_catalog.pg_proc "
+				 "WHERE proname = '%s'", function);
+	pq_out_init(&out);
+	pq_put_query(&out, sql);
+	rc = inject(r, r->current, &out, 1, &reply);
+	pq_out_free(&out);
+	/* DataRow: int16 column count, int32 length, value "t" or "f" */
+	if (rc == 0 && reply.data != NULL && reply.len >= 7 && pq_be32_get(reply.data + 2) == 1)
+		answer = reply.data[6] == 't';
+	free(reply.data);
+	if (rc < 0)
+		return 0;
+	route_policy_remember_volatility(r->s->startup.database, function, answer == 1);
+	return answer;
+}
+
+static int
+hook_function_reads_only(void *arg, const sql_name *fn)
+{
+	relay	   *r = arg;
+	char		key[256];
+	int			listed = route_policy_function(fn, key, sizeof(key));
+	int			cached;
+
+	if (listed >= 0)
+		return listed;
+	cached = route_policy_cached_volatility(r->s->startup.database, key);
+	return cached >= 0 ? cached : ask_catalog(r, key);
+}
+
+/* ---- bringing a node up to date ---- */
+
+static void
+put_close_statement(pq_out *out, const char *name)
+{
+	pq_out_begin(out, 'C');
+	pq_out_int8(out, 'S');
+	pq_out_string(out, name);
+	pq_out_end(out);
+}
+
+static void
+put_sync(pq_out *out)
+{
+	pq_out_begin(out, 'S');
+	pq_out_end(out);
+}
+
+/* Named statements the unit uses that node lacks: their Parse, ahead of the unit. */
+static int
+queue_missing_parses(relay *r, int node, pq_out *out)
+{
+	const uint8_t *data = r->c2b.buf + r->c2b.ready;
+	route_state *st = r->route;
+	int			queued = 0;
+
+	for (size_t off = 0; off + PQ_HEADER_SIZE <= plan.len; off += 1 + pq_be32_get(data + off + 1))
+	{
+		pq_in		in;
+		const char *portal = "";
+		const char *name = NULL;
+		uint8_t		kind = 'S';
+		route_named *n;
+
+		pq_in_init(&in, data + off + PQ_HEADER_SIZE, pq_be32_get(data + off + 1) - PQ_LENGTH_SIZE);
+		if (data[off] == 'B' && (!pq_in_string(&in, &portal) || !pq_in_string(&in, &name)))
+			continue;
+		if (data[off] == 'D' && (!pq_in_int8(&in, &kind) || kind != 'S' || !pq_in_string(&in, &name)))
+			continue;
+		if (name == NULL || name[0] == '\0')
+			continue;
+		n = route_find(st->statements, st->statement_count, name);
+		if (n == NULL || n->parse == NULL || (n->nodes & (1u << node)))
+			continue;
+		pq_out_bytes(out, n->parse, n->parse_len);
+		n->nodes |= 1u << node;
+		queued++;
+	}
+	return queued;
+}
+
+/* Everything node must run before the unit; returns the ReadyForQuery count to expect. */
+static int
+queue_catch_up(relay *r, int node, pq_out *out)
+{
+	route_state *st = r->route;
+	backend_conn *b = &r->s->entry->backends[node];
+	int			expect = 0;
+	int			ext = 0;
+
+	for (; st->replayed[node] < st->replay_count; st->replayed[node]++, expect++)
+		pq_put_query(out, st->replay[st->replayed[node]]);
+	if (st->tx_status == 'T' && b->tx_status == 'I')
+	{
+		pq_put_query(out, st->tx_begin ? st->tx_begin : "BEGIN");
+		expect++;
+	}
+	for (int i = 0; i < st->statement_count; i++)
+		if (st->statements[i].parse == NULL && (st->statements[i].nodes & (1u << node)))
+		{
+			put_close_statement(out, st->statements[i].name);
+			st->statements[i].nodes &= ~(1u << node);
+			ext++;
+		}
+	ext += queue_missing_parses(r, node, out);
+	if (ext > 0)
+	{
+		put_sync(out);
+		expect++;
+	}
+	return expect;
+}
+
+/* Nodes still inside a transaction the client has ended (a read-only one, or a failed one). */
+static int
+end_stale_transactions(relay *r, int target)
+{
+	route_state *st = r->route;
+
+	if (st->tx_status != 'I')
+		return 0;
+	for (int n = 0; n < r->s->entry->num_backends; n++)
+	{
+		backend_conn *b = &r->s->entry->backends[n];
+		pq_out		out;
+		int			rc;
+
+		if (!b->connected || b->tx_status == 'I' || (n == r->current && n != target && !quiescent(r)))
+			continue;
+		pq_out_init(&out);
+		pq_put_query(&out, "ROLLBACK");
+		rc = inject(r, n, &out, 1, NULL);
+		pq_out_free(&out);
+		if (rc != 0)
+		{
+			log_info("node %d did not end its part of the transaction; no more load balancing in this session", n);
+			st->lb_off = true;
+			if (n == st->primary)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* An idle connection that has data or EOF waiting was closed or terminated by the server. */
+static bool
+connection_alive(backend_conn *b)
+{
+	char		c;
+	ssize_t		n;
+
+	if (b->conn.ssl != NULL && SSL_pending(b->conn.ssl) > 0)
+		return false;
+	n = recv(b->conn.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+static void
+switch_to(relay *r, int node)
+{
+	r->current = node;
+	r->backend = &r->s->entry->backends[node];
+	r->c2b.dst = &r->backend->conn;
+	r->c2b.node = node;
+	r->b2c.src = &r->backend->conn;
+	r->b2c.readable = true;
+}
+
+/* Makes node ready for the unit: 0 ready, 1 wait for answers, 2 the node failed, -1 fatal. */
+static int
+prepare_node(relay *r, int node)
+{
+	backend_conn *b = &r->s->entry->backends[node];
+	pq_out		out;
+	int			expect;
+	int			rc;
+
+	if (node != r->current && !quiescent(r))
+		return 1;
+	if (node != r->current && !connection_alive(b))
+	{
+		log_info("connection to node %d was closed by the server; its reads go elsewhere", node);
+		return 2;
+	}
+	if (end_stale_transactions(r, node) != 0)
+		return -1;
+	pq_out_init(&out);
+	expect = queue_catch_up(r, node, &out);
+	if (expect > 0 && node == r->current && !quiescent(r))
+	{
+		pq_out_free(&out);
+		return 1;				/* cannot slip in between answers still owed: wait for them */
+	}
+	rc = inject(r, node, &out, expect, NULL);
+	pq_out_free(&out);
+	if (rc != 0)
+		return node == r->route->primary && rc < 0 ? -1 : 2;
+	if (node != r->current)
+		switch_to(r, node);
+	return 0;
+}
+
+int
+relay_route_unit(relay *r)
+{
+	relay_dir  *d = &r->c2b;
+	int			node;
+	int			rc;
+
+	if (d->sent < d->ready)
+		return 0;
+	route_plan_unit(r->route, d->buf + d->ready, d->filled - d->ready, RELAY_BUFFER_SIZE, &plan);
+	if (!plan.decided)
+		return 0;				/* the rest of the unit is still to come */
+	/* an extended-protocol sequence left open (Flush) continues where it is */
+	node = d->ext_pending || plan.trivial ? r->current : plan.node;
+	rc = prepare_node(r, node);
+	if (rc == 2 && node != r->route->primary)
+	{
+		log_info("node %d could not take over the session's state; no more load balancing in this session", node);
+		r->route->lb_off = true;
+		r->route->connected &= ~(1u << node);
+		node = r->route->primary;
+		rc = prepare_node(r, node);
+	}
+	if (rc == 1)
+		return 0;
+	if (rc != 0)
+		return -1;
+	plan.node = node;
+	route_apply(r->route, d->buf + d->ready, &plan);
+	d->route_pending = false;
+	d->in_unit = true;
+	relay_scan_new_bytes(r, d, d->ready);
+	return 0;
+}
+
+/* ---- session start and end ---- */
+
+void
+relay_route_begin(relay *r)
+{
+	const pool_config *cfg = r->s->cfg;
+	pool_entry *e = r->s->entry;
+	const shm_backend_table *t;
+	uint32_t	connected = 0;
+	route_hooks hooks = {.node_usable = hook_node_usable, .function_reads_only = hook_function_reads_only,
+	.primary_only = hook_primary_only, .random = hook_random, .arg = r};
+	int			lb_node;
+
+	r->s->lb_node = e->main_node;
+	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION)
+		return;
+	for (int n = 0; n < e->num_backends && n < 32; n++)
+		if (e->backends[n].connected)
+			connected |= 1u << n;
+	t = backend_table();
+	if (t == NULL || t->primary_node_id != e->main_node || (connected & ~(1u << e->main_node)) == 0)
+		return;
+	lb_node = lb_choose_node(cfg, t, r->s->startup.database, r->s->startup.application_name,
+							 hook_random(NULL), hook_random(NULL));
+	if (lb_node < 0 || !(connected & (1u << lb_node)))
+		lb_node = e->main_node;
+	r->s->lb_node = lb_node;
+	if (lb_node == e->main_node && !cfg->statement_level_load_balance)
+		return;					/* every statement runs on the primary: the plain relay does */
+	route_policy_load(cfg);
+	route_init(&session_route, cfg, &hooks, e->main_node, lb_node, connected);
+	session_route.tx_status = e->backends[e->main_node].tx_status;
+	r->route = &session_route;
+	r->c2b.routed = true;
+}
+
+void
+relay_route_end(relay *r)
+{
+	if (r->route == NULL)
+		return;
+	/* a node that could not follow the session is not reused by the next one */
+	for (int n = 0; n < r->s->entry->num_backends && n < 32; n++)
+		if (r->s->entry->backends[n].connected && n != r->s->entry->main_node &&
+			!(r->route->connected & (1u << n)))
+		{
+			net_conn_close(&r->s->entry->backends[n].conn);
+			r->s->entry->backends[n].connected = false;
+		}
+	route_free(r->route);
+	r->route = NULL;
+}
