@@ -156,7 +156,7 @@ show_plain(ic_result *r, const pool_config *cfg)
 	{
 		const cfg_param *p = cfg_param_at(i);
 
-		if (!(p->flags & CFG_INDEXED) && !in_show_all_order(p->name))
+		if (!(p->flags & (CFG_INDEXED | CFG_NG_ONLY)) && !in_show_all_order(p->name))
 			show_param_row(r, cfg, p, -1);
 	}
 }

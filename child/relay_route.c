@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "child/lb_select.h"
 #include "child/relay_internal.h"
@@ -19,6 +20,9 @@
 
 /* Longest the relay waits for a node to answer what it runs on its own. */
 #define INJECT_TIMEOUT_MS 10000
+/* read_your_writes: how long a read waits for its standby to replay the session's last commit. */
+#define RYW_WAIT_MS 200
+#define RYW_POLL_US 1000
 
 static route_state session_route;
 static route_plan plan;
@@ -115,6 +119,75 @@ inject(relay *r, int node, pq_out *out, int expect_ready, msg_buf *reply)
 		}
 	}
 	return rc;
+}
+
+/* The first column of a one-row answer as text (NULL: none); reply from inject. */
+static bool
+reply_text(const msg_buf *reply, char *out, size_t size)
+{
+	uint32_t	len;
+
+	if (reply->data == NULL || reply->len < 6 || pq_be32_get(reply->data + 2) == 0xFFFFFFFFu)
+		return false;
+	len = pq_be32_get(reply->data + 2);
+	if (len >= size || reply->len < 6 + (size_t) len)
+		return false;
+	memcpy(out, reply->data + 6, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* Runs a one-value query on node: 0 with the value in out, 1 no value or an error, -1 I/O failure. */
+static int
+query_value(relay *r, int node, const char *sql, char *out, size_t size)
+{
+	pq_out		q;
+	msg_buf		reply = {0};
+	int			rc;
+
+	pq_out_init(&q);
+	pq_put_query(&q, sql);
+	rc = inject(r, node, &q, 1, &reply);
+	pq_out_free(&q);
+	if (rc == 0 && !reply_text(&reply, out, size))
+		rc = 1;
+	free(reply.data);
+	return rc;
+}
+
+/*
+ * read_your_writes = session: may node take the session's next read? Only once it has replayed
+ * the WAL position the primary had after the session's last commit, waiting at most RYW_WAIT_MS.
+ * 1 yes, 0 no (the read goes to the primary), -1 the primary failed.
+ */
+static int
+replayed_last_commit(relay *r, int node)
+{
+	route_state *st = r->route;
+	char		sql[128];
+	char		answer[8];
+	int64_t		deadline = net_deadline_after(RYW_WAIT_MS);
+
+	if (st->ryw_lsn[0] == '\0' &&
+		query_value(r, st->primary, "SELECT pg_catalog.pg_current_wal_lsn()", st->ryw_lsn, sizeof(st->ryw_lsn)) != 0)
+	{
+		st->ryw_lsn[0] = '\0';
+		return -1;
+	}
+	snprintf(sql, sizeof(sql), "SELECT pg_catalog.pg_last_wal_replay_lsn() >= '%s'::pg_catalog.pg_lsn", st->ryw_lsn);
+	for (;;)
+	{
+		int			rc = query_value(r, node, sql, answer, sizeof(answer));
+
+		if (rc == 0 && answer[0] == 't')
+		{
+			st->ryw_ok |= 1u << node;
+			return 1;
+		}
+		if (rc != 0 || net_now_ms() >= deadline)
+			return 0;
+		usleep(RYW_POLL_US);
+	}
 }
 
 /* The catalog's word on a function (any overload volatile: it may write), asked on the current node. */
@@ -351,6 +424,17 @@ relay_route_unit(relay *r)
 		return 0;				/* the rest of the unit is still to come */
 	/* an extended-protocol sequence left open (Flush) continues where it is */
 	node = d->ext_pending || plan.trivial ? r->current : plan.node;
+	if (node != r->route->primary && r->s->cfg->read_your_writes && r->route->ryw_check &&
+		!(r->route->ryw_ok & (1u << node)))
+	{
+		if (!quiescent(r))
+			return 0;			/* the commit's answer first */
+		rc = replayed_last_commit(r, node);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			node = r->route->primary;
+	}
 	rc = prepare_node(r, node);
 	if (rc == 2 && node != r->route->primary)
 	{

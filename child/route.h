@@ -77,6 +77,10 @@ typedef struct route_state
 	int			replay_count;
 	char	   *replay[ROUTE_MAX_REPLAY];	/* SET/RESET/DISCARD texts, in order */
 	int			replayed[CFG_MAX_BACKENDS]; /* how many of them each node has run */
+	/* read_your_writes: after a committed write, standbys must show it before they take reads */
+	bool		ryw_check;		/* a write was committed since the nodes in ryw_ok were checked */
+	uint32_t	ryw_ok;			/* nodes known to have replayed the session's last commit */
+	char		ryw_lsn[32];	/* the primary's WAL position after that commit ("" not asked yet) */
 } route_state;
 
 /* The decision about one unit, and what route_apply needs of it. */

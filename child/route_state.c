@@ -401,6 +401,13 @@ route_apply(route_state *st, const uint8_t *data, const route_plan *p)
 	}
 	for (int i = 0; i < p->count; i++)
 		note_statement(st, p, i, p->node, &in_tx);
+	/* a write committed (or a transaction that wrote ended): standbys must catch up before reads */
+	if (!in_tx && (p->writes || (st->tx_status != 'I' && st->tx_wrote)))
+	{
+		st->ryw_check = true;
+		st->ryw_ok = 1u << st->primary;
+		st->ryw_lsn[0] = '\0';
+	}
 	/* the status the client will see, until the answers say otherwise (units may be pipelined) */
 	if (in_tx && st->tx_status == 'I')
 		st->tx_status = 'T';

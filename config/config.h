@@ -76,6 +76,13 @@ enum
 	CFG_DLBOW_DML_ADAPTIVE
 };
 
+/* read_your_writes (pgpool-ng) */
+enum
+{
+	CFG_RYW_OFF = 0,
+	CFG_RYW_SESSION
+};
+
 /* relcache_query_target */
 enum
 {
@@ -249,6 +256,7 @@ typedef struct pool_config
 	int			disable_load_balance_on_write;
 	char	   *dml_adaptive_object_relationship_list;
 	bool		statement_level_load_balance;
+	int			read_your_writes;	/* pgpool-ng: CFG_RYW_*, reads after a session's commit */
 	int			sr_check_period;
 	char	   *sr_check_user;
 	char	   *sr_check_password;
@@ -407,6 +415,7 @@ typedef enum
 #define CFG_INDEX_OPTIONAL 0x100	/* with CFG_INDEXED: the bare name is the global default */
 #define CFG_ZERO_IS_UNSET 0x200	/* 0 is accepted besides the range: "slot not used" */
 #define CFG_RAW_AS_NAME 0x400	/* enum shown by name even in SHOW pool_status */
+#define CFG_NG_ONLY 0x800		/* pgpool-ng's own: left out of PGPOOL SHOW ALL (pgpool-II's list) */
 
 typedef struct cfg_enum_option
 {

@@ -18,6 +18,12 @@ static const cfg_enum_option clustering_mode_options[] = {
 	{NULL, 0}
 };
 
+static const cfg_enum_option ryw_options[] = {
+	{"off", CFG_RYW_OFF},
+	{"session", CFG_RYW_SESSION},
+	{NULL, 0}
+};
+
 static const cfg_enum_option dlbow_options[] = {
 	{"off", CFG_DLBOW_OFF},
 	{"transaction", CFG_DLBOW_TRANSACTION},
@@ -154,6 +160,10 @@ const cfg_param cfg_params_cluster[] = {
 			   "object:object pairs, for dml_adaptive: writing one taints the other."),
 	CFG_BOOL(statement_level_load_balance, C_RELOAD, "off",
 			 "Choose the load balance node per statement instead of per session."),
+	{.name = "read_your_writes", .type = CFG_TYPE_ENUM, .context = C_RELOAD, .flags = CFG_NG_ONLY,
+	 .default_value = "off", .store = CFG_STORE_GLOBAL, .offset = offsetof(pool_config, read_your_writes),
+	 .options = ryw_options,
+	 .description = "pgpool-ng: session = after a commit, reads go to a standby only once it shows the commit."},
 
 	/* streaming replication checks */
 	CFG_INT(sr_check_period, C_RELOAD, "10", 0, INT_MAX, CFG_UNIT_S,

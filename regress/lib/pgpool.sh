@@ -108,3 +108,47 @@ pgpool_pcp_pid()
 		fi
 	done
 }
+
+# pgpool2_start: Debian's pgpool-II (PGPOOL_II, /usr/sbin/pgpool) on the test's pgpool.conf (lines
+# naming pgpool-ng's own parameters left out) with its own ports and directory; as the servers' OS
+# user when run as root. Sets II_PORT, II_PID, II_DIR and waits until it answers (bounded).
+PGPOOL_II=${PGPOOL_II:-/usr/sbin/pgpool}
+pgpool2_start()
+{
+	local pcp_port
+	II_DIR=$PGNG_TMP/pgpool-II
+	mkdir -p "$II_DIR"
+	II_PORT=$(free_port "$PGPOOL_PORT")
+	pcp_port=$(free_port "$PGPOOL_PORT" "$II_PORT")
+	{
+		grep -Ev '^(read_your_writes|builtin_failover)[[:space:]]*=' "$PGPOOL_DIR/pgpool.conf"
+		echo "port = $II_PORT"
+		echo "pcp_port = $pcp_port"
+		echo "socket_dir = '$II_DIR'"
+		echo "pcp_socket_dir = '$II_DIR'"
+		echo "wd_ipc_socket_dir = '$II_DIR'"
+		echo "pid_file_name = '$II_DIR/pgpool.pid'"
+		echo "logdir = '$II_DIR'"
+	} >"$II_DIR/pgpool.conf"
+	cp "$PGPOOL_DIR/pcp.conf" "$PGPOOL_DIR/pool_hba.conf" "$II_DIR/"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R "$PGNG_OS_USER:" "$II_DIR"
+		setpriv --reuid="$PGNG_OS_USER" --regid="$(id -g "$PGNG_OS_USER")" --init-groups -- \
+			"$PGPOOL_II" -n -D -f "$II_DIR/pgpool.conf" -F "$II_DIR/pcp.conf" -a "$II_DIR/pool_hba.conf" \
+			>"$II_DIR/log" 2>&1 </dev/null &
+	else
+		"$PGPOOL_II" -n -D -f "$II_DIR/pgpool.conf" -F "$II_DIR/pcp.conf" -a "$II_DIR/pool_hba.conf" \
+			>"$II_DIR/log" 2>&1 </dev/null &
+	fi
+	II_PID=$!
+	register_pid "$II_PID"
+	wait_for "PGCONNECT_TIMEOUT=5 $PGNG_PG_BIN/psql -XAtq -h 127.0.0.1 -p $II_PORT -U $PGNG_PG_SUPERUSER -d postgres -c 'SELECT 1'" 60 \
+		"pgpool-II did not start (log: $(tail -5 "$II_DIR/log" 2>/dev/null))"
+}
+
+# pgpool2_stop: stops the pgpool-II that pgpool2_start started (bounded).
+pgpool2_stop()
+{
+	kill -INT "$II_PID" 2>/dev/null
+	wait_for "! kill -0 $II_PID" 30 "pgpool-II did not stop"
+}

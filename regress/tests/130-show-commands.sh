@@ -8,7 +8,6 @@
 require_bin pgpool
 require_cmd python3
 
-PGPOOL_II=/usr/sbin/pgpool
 
 pgpool_write_conf "health_check_period = 2" "sr_check_period = 2" "load_balance_mode = on" \
 	"backend_weight0 = 1" "backend_weight1 = 1" "backend_weight2 = 1" \
@@ -222,34 +221,7 @@ if [ ! -x "$PGPOOL_II" ]; then
 	note "pgpool-II comparison skipped: $PGPOOL_II is not installed (Debian package pgpool2)"
 	exit 0
 fi
-II_DIR=$PGNG_TMP/pgpool-II
-mkdir -p "$II_DIR"
-II_PORT=$(free_port "$PGPOOL_PORT")
-II_PCP_PORT=$(free_port "$PGPOOL_PORT" "$II_PORT")
-{
-	cat "$PGPOOL_DIR/pgpool.conf"
-	echo "port = $II_PORT"
-	echo "pcp_port = $II_PCP_PORT"
-	echo "socket_dir = '$II_DIR'"
-	echo "pcp_socket_dir = '$II_DIR'"
-	echo "wd_ipc_socket_dir = '$II_DIR'"
-	echo "pid_file_name = '$II_DIR/pgpool.pid'"
-	echo "logdir = '$II_DIR'"
-} >"$II_DIR/pgpool.conf"
-cp "$PGPOOL_DIR/pcp.conf" "$PGPOOL_DIR/pool_hba.conf" "$II_DIR/"
-[ "$(id -u)" -eq 0 ] && chown -R "$PGNG_OS_USER:" "$II_DIR"
-if [ "$(id -u)" -eq 0 ]; then
-	setpriv --reuid="$PGNG_OS_USER" --regid="$(id -g "$PGNG_OS_USER")" --init-groups -- \
-		"$PGPOOL_II" -n -D -f "$II_DIR/pgpool.conf" -F "$II_DIR/pcp.conf" -a "$II_DIR/pool_hba.conf" \
-		>"$II_DIR/log" 2>&1 </dev/null &
-else
-	"$PGPOOL_II" -n -D -f "$II_DIR/pgpool.conf" -F "$II_DIR/pcp.conf" -a "$II_DIR/pool_hba.conf" \
-		>"$II_DIR/log" 2>&1 </dev/null &
-fi
-II_PID=$!
-register_pid "$II_PID"
-wait_for "PGCONNECT_TIMEOUT=5 $PGNG_PG_BIN/psql -XAtq -h 127.0.0.1 -p $II_PORT -U $PGNG_PG_SUPERUSER -d postgres -c 'SELECT 1'" 60 \
-	"pgpool-II did not start (log: $(tail -5 "$II_DIR/log" 2>/dev/null))"
+pgpool2_start
 
 for cmd in $SHOWS; do
 	ng=$(header "$(show "$PGPOOL_PORT" "SHOW $cmd")")
@@ -275,6 +247,5 @@ values()
 }
 diff <(values "$II_PORT") <(values "$PGPOOL_PORT") >"$PGNG_TMP/values.diff" ||
 	fail "PGPOOL SHOW ALL values differ from pgpool-II's (< pgpool-II, > pgpool-ng): $(cat "$PGNG_TMP/values.diff")"
-kill -INT "$II_PID"
-wait_for "! kill -0 $II_PID" 30 "pgpool-II did not stop"
+pgpool2_stop
 exit 0
