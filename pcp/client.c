@@ -277,12 +277,23 @@ pcp_result_find(const pcp_result *res, const char *tag)
 	return NULL;
 }
 
+void
+pcp_client_auth_answer(const char *password, const char *user, const unsigned char *salt,
+					   char *out)
+{
+	char		stored[MD5_HEX_LEN + 1], inner[MD5_HEX_LEN + 1];
+
+	md5_hex(password, strlen(password), stored);
+	md5_hex_concat(stored, MD5_HEX_LEN, user, strlen(user), inner);
+	md5_hex_concat(inner, MD5_HEX_LEN, salt, PCP_SALT_LEN, out);
+}
+
 /* M -> m salt, R user + answer -> r AuthenticationOK. */
 static int
 authenticate(pcp_conn *conn, const pcp_conn_params *p, int64_t deadline, pcp_result *res)
 {
 	pcp_packet	pkt;
-	char		stored[MD5_HEX_LEN + 1], inner[MD5_HEX_LEN + 1], answer[MD5_HEX_LEN + 1];
+	char		answer[MD5_HEX_LEN + 1];
 	pcp_buf		b;
 	int			rc;
 
@@ -297,9 +308,7 @@ authenticate(pcp_conn *conn, const pcp_conn_params *p, int64_t deadline, pcp_res
 		pcp_packet_free(&pkt);
 		return -1;
 	}
-	md5_hex(p->password, strlen(p->password), stored);
-	md5_hex_concat(stored, MD5_HEX_LEN, p->user, strlen(p->user), inner);
-	md5_hex_concat(inner, MD5_HEX_LEN, pkt.payload, PCP_SALT_LEN, answer);
+	pcp_client_auth_answer(p->password, p->user, pkt.payload, answer);
 	pcp_packet_free(&pkt);
 	pcp_buf_init(&b);
 	pcp_msg_add_str(&b, p->user);

@@ -61,6 +61,10 @@ void		pcp_disconnect(pcp_conn *conn);
  */
 int			pcp_request(pcp_conn *conn, char kind, const void *payload, size_t len, pcp_result *res);
 
+/* The answer to a salt: md5hex(md5hex(md5hex(password) + user) + salt), into out (33 bytes). */
+void		pcp_client_auth_answer(const char *password, const char *user,
+								   const unsigned char *salt, char *out);
+
 void		pcp_result_init(pcp_result *res);
 void		pcp_result_free(pcp_result *res);
 

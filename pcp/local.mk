@@ -35,3 +35,9 @@ pcp_stop_pgpool_SOURCES = pcp/tools/pcp_stop_pgpool.c tools/tool_common.c tools/
 pcp_stop_pgpool_LDADD = $(PCP_TOOL_LDADD)
 pcp_watchdog_info_SOURCES = pcp/tools/pcp_watchdog_info.c tools/tool_common.c tools/tool_common.h
 pcp_watchdog_info_LDADD = $(PCP_TOOL_LDADD)
+
+check_PROGRAMS += unit/test_pcp
+unit_test_pcp_SOURCES = unit/test_pcp.c tools/tool_common.c tools/tool_common.h
+unit_test_pcp_CFLAGS = $(UNIT_CFLAGS)
+unit_test_pcp_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_pcp
