@@ -334,7 +334,17 @@ pcp_connect(const pcp_conn_params *p, pcp_result *err)
 	int			fd;
 
 	pcp_result_init(err);
-	fd = p->host && p->host[0] ? connect_tcp(p, deadline, err) : connect_unix(p, deadline, err);
+	if (p->host && p->host[0] == '/')
+	{
+		pcp_conn_params local = *p;
+
+		local.socket_dir = p->host;
+		fd = connect_unix(&local, deadline, err);
+	}
+	else if (p->host && p->host[0])
+		fd = connect_tcp(p, deadline, err);
+	else
+		fd = connect_unix(p, deadline, err);
 	if (fd < 0)
 		return NULL;
 	conn = xcalloc(1, sizeof(*conn));

@@ -37,7 +37,7 @@ typedef struct pcp_conn pcp_conn;
 
 typedef struct pcp_conn_params
 {
-	const char *host;			/* NULL or "": Unix socket in socket_dir */
+	const char *host;			/* NULL or "": Unix socket in socket_dir; "/dir": in dir */
 	const char *socket_dir;		/* "/tmp" when NULL */
 	int			port;
 	const char *user;

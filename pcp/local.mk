@@ -41,3 +41,8 @@ unit_test_pcp_SOURCES = unit/test_pcp.c tools/tool_common.c tools/tool_common.h
 unit_test_pcp_CFLAGS = $(UNIT_CFLAGS)
 unit_test_pcp_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_pcp
+
+# The PCP fuzzer regress/tests/140-pcp.sh runs.
+check_PROGRAMS += regress/tools/pcpfuzz
+regress_tools_pcpfuzz_SOURCES = regress/tools/pcpfuzz.c
+regress_tools_pcpfuzz_LDADD = $(PGNG_LIBS)

@@ -255,9 +255,13 @@ tend_workers(pcp_process *p)
 	int64_t		now = net_now_ms();
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+	{
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+			log_warning("PCP worker with pid: %d exits by signal %d", (int) pid, WTERMSIG(status));
 		for (int i = 0; i < PCP_MAX_WORKERS; i++)
 			if (p->workers[i].pid == pid)
 				p->workers[i].pid = 0;
+	}
 	for (int i = 0; i < PCP_MAX_WORKERS; i++)
 		if (p->workers[i].pid > 0 &&
 			now - p->workers[i].started_ms > PCP_WORKER_LIFETIME_MS + PCP_WORKER_KILL_GRACE_MS)

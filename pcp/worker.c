@@ -100,7 +100,8 @@ dispatch_unauthenticated(pcp_worker *w, char kind, pcp_reader *r)
 	if (kind == 'R')
 		return check_password(w, r);
 	pcp_msg_error(&w->out, 'E', "FATAL", "authentication is required", NULL);
-	log_error("PCP %s: request \"%c\" before authentication; connection closed", w->peer, kind);
+	log_error("PCP %s: request 0x%02x before authentication; connection closed", w->peer,
+			  (unsigned char) kind);
 	return false;
 }
 

@@ -35,6 +35,8 @@ print_slot(const pcp_tool_args *a, const pcp_record *r)
 static void
 print(const pcp_tool_args *a, const pcp_result *res)
 {
+	int			printed = 0;
+
 	for (int i = 0; i < res->nrecords; i++)
 	{
 		const pcp_record *r = &res->records[i];
@@ -44,7 +46,10 @@ print(const pcp_tool_args *a, const pcp_result *res)
 		if (!a->all && strcmp(pcp_field(r, CONNECTED_FIELD), "1") != 0)
 			continue;
 		print_slot(a, r);
+		printed++;
 	}
+	if (printed == 0)
+		printf("No process information available\n\n");
 }
 
 static int
