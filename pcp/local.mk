@@ -42,7 +42,7 @@ unit_test_pcp_CFLAGS = $(UNIT_CFLAGS)
 unit_test_pcp_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_pcp
 
-# The PCP fuzzer regress/tests/140-pcp.sh runs.
+# The PCP fuzzer regress/tests/145-pcp.sh runs.
 check_PROGRAMS += regress/tools/pcpfuzz
 regress_tools_pcpfuzz_SOURCES = regress/tools/pcpfuzz.c
 regress_tools_pcpfuzz_LDADD = $(PGNG_LIBS)
