@@ -7,7 +7,8 @@
 #     -r REPS       repetitions (default 3); the table shows the median of the runs
 #     -w SECONDS    warm-up run with the same options before each measured one (default 2, 0: none)
 #     -s LIST       comma-separated scenarios (default all): select-simple, select-prepared,
-#                   select-connect, tpcb-prepared, select-c64
+#                   select-connect, tpcb-prepared, select-c64, select-lb (-S simple with
+#                   load_balance_mode on in both pgpools; SHOW pool_nodes select_cnt is logged)
 #     -t LIST       comma-separated targets (default all): direct, pgpool-ng, pgpool-II, pgbouncer
 #     -k            keep the temporary directory (cluster data, configurations, logs)
 #
@@ -39,7 +40,7 @@ DB=bench
 SCALE=${PGNG_BENCH_SCALE:-10}
 START_TIMEOUT=60
 
-ALL_SCENARIOS=(select-simple select-prepared select-connect tpcb-prepared select-c64)
+ALL_SCENARIOS=(select-simple select-prepared select-connect tpcb-prepared select-c64 select-lb)
 ALL_TARGETS=(direct pgpool-ng pgpool-II pgbouncer)
 
 usage()
@@ -56,16 +57,19 @@ scenario_args()
 	select-connect) echo "-S -C -c 8 -j 2" ;;
 	tpcb-prepared) echo "-M prepared -c 8 -j 2" ;;
 	select-c64) echo "-S -c 64 -j 2" ;;
+	select-lb) echo "-S -M simple -c 8 -j 2" ;;
 	*) return 1 ;;
 	esac
 }
 
-# num_init_children for pgpool-ng and pgpool-II in a scenario: more than its clients.
+# What pgpool-ng and pgpool-II run with in a scenario: num_init_children (more than its clients)
+# and load_balance_mode.
 scenario_children()
 {
 	case "$1" in
-	select-c64) echo 72 ;;
-	*) echo 32 ;;
+	select-c64) echo "72 off" ;;
+	select-lb) echo "32 on" ;;
+	*) echo "32 off" ;;
 	esac
 }
 
@@ -380,10 +384,10 @@ wait_server()
 # ---------------------------------------------------------------------------------------------------
 # Servers
 
-# write_pgpool_conf DIR PORT PCP_PORT CHILDREN: the same settings for pgpool-ng and pgpool-II.
+# write_pgpool_conf DIR PORT PCP_PORT "CHILDREN LB": the same settings for pgpool-ng and pgpool-II.
 write_pgpool_conf()
 {
-	local dir=$1 port=$2 pcp_port=$3 children=$4 i
+	local dir=$1 port=$2 pcp_port=$3 children=${4% *} lb=${4#* } i
 	{
 		cat <<EOF
 # Written by bench/pgbench.sh. The same file is used for pgpool-ng and pgpool-II (only
@@ -413,7 +417,7 @@ EOF
 num_init_children = $children
 max_pool = 4
 connection_cache = on
-load_balance_mode = off
+load_balance_mode = $lb
 enable_pool_hba = off
 pool_passwd = 'pool_passwd'
 sr_check_period = 0
@@ -465,7 +469,7 @@ start_pgpool()
 		if wait_server "$t" "$BG_PID" "$port" "$out"; then
 			SRV_PORT[$t]=$port
 			SRV_CHILDREN[$t]=$children
-			log "$t started: pid ${SRV_PID[$t]}, port $port, $children children"
+			log "$t started: pid ${SRV_PID[$t]}, port $port, children and load balancing: $children"
 			return 0
 		fi
 		grep -q -i -e 'address already in use' -e 'could not bind' "$out" || break
@@ -625,6 +629,10 @@ run_one()
 	if [ $rc -eq 0 ] && [ -n "$tps" ] && [ -n "$lat" ]; then
 		status=ok
 		log "rep $rep/$REPS $s $t: $(printf '%.0f' "$tps") tps, $lat ms"
+		if [ "$s" = select-lb ] && [ "$t" != direct ] && [ "$t" != pgbouncer ]; then
+			log "  $t select_cnt per node (SHOW pool_nodes): $(psql_db "$port" "$DB" "SHOW pool_nodes" |
+				cut -d'|' -f1,9 | tr '\n' ' ')"
+		fi
 	else
 		status=error
 		log "rep $rep/$REPS $s $t: pgbench failed (exit $rc); the end of its output:"

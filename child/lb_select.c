@@ -32,12 +32,29 @@ fraction(uint32_t rnd)
 	return (double) rnd / 4294967296.0;
 }
 
+/*
+ * Once the sr check runs, a standby it found not streaming from the primary (absent from
+ * pg_stat_replication, or catching up) gets no reads: it may be arbitrarily far behind.
+ */
+static bool
+not_streaming(const pool_config *cfg, const shm_backend_table *t, int i)
+{
+	return !is_primary(t, i) && cfg->sr_check_period > 0 && t->nodes[i].pg_role == SHM_ROLE_STANDBY &&
+		strcmp(t->nodes[i].replication_state, "streaming") != 0;
+}
+
+bool
+lb_node_may_read(const pool_config *cfg, const shm_backend_table *t, int i)
+{
+	return i >= 0 && i < t->num_backends && shm_backend_usable(&t->nodes[i]) &&
+		!too_far_behind(cfg, t, i) && !not_streaming(cfg, t, i);
+}
+
 /* Whether node i takes part in a draw: want 1 = primary only, 0 = standbys only, -1 = all. */
 static bool
 eligible(const pool_config *cfg, const shm_backend_table *t, int i, int want)
 {
-	return shm_backend_usable(&t->nodes[i]) && !too_far_behind(cfg, t, i) &&
-		(want < 0 || (want == 1) == is_primary(t, i));
+	return lb_node_may_read(cfg, t, i) && (want < 0 || (want == 1) == is_primary(t, i));
 }
 
 /* Weighted draw over the eligible nodes, by backend_weightN. */

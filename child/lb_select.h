@@ -6,6 +6,7 @@
 #ifndef PGNG_CHILD_LB_SELECT_H
 #define PGNG_CHILD_LB_SELECT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "config/config.h"
@@ -18,5 +19,11 @@
  */
 int			lb_choose_node(const pool_config *cfg, const shm_backend_table *table, const char *database,
 						   const char *application_name, uint32_t rnd1, uint32_t rnd2);
+
+/*
+ * Whether node i may take reads now: usable, within delay_threshold, and (once the sr check runs)
+ * streaming from the primary. The primary always may.
+ */
+bool		lb_node_may_read(const pool_config *cfg, const shm_backend_table *table, int i);
 
 #endif

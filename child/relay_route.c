@@ -46,19 +46,9 @@ hook_node_usable(void *arg, int node)
 {
 	const relay *r = arg;
 	const shm_backend_table *t = backend_table();
-	const shm_backend *b;
 
-	if (t == NULL || node < 0 || node >= t->num_backends || !r->s->entry->backends[node].connected)
-		return false;
-	b = &t->nodes[node];
-	if (!shm_backend_usable(b))
-		return false;
-	if (node != t->primary_node_id && r->s->cfg->delay_threshold > 0 &&
-		b->replication_delay > r->s->cfg->delay_threshold)
-		return false;
-	/* the sr check says it is not streaming: no reads (empty: not checked yet) */
-	return node == t->primary_node_id || b->replication_state[0] == '\0' ||
-		strcmp(b->replication_state, "streaming") == 0;
+	return t != NULL && node >= 0 && node < r->s->entry->num_backends &&
+		r->s->entry->backends[node].connected && lb_node_may_read(r->s->cfg, t, node);
 }
 
 static bool

@@ -88,6 +88,29 @@ test_unusable_and_lagging(void)
 	CU_ASSERT_EQUAL(lb_choose_node(cfg, &table, "db", "app", 1, 2), -1);
 }
 
+/* Once the sr check has looked, a standby that does not stream from the primary gets no reads. */
+static void
+test_not_streaming(void)
+{
+	int			counts[3];
+
+	setup_three_nodes(1, 1, 1);
+	for (int i = 1; i < 3; i++)
+		table.nodes[i].pg_role = SHM_ROLE_STANDBY;
+	strcpy(table.nodes[1].replication_state, "streaming");
+	strcpy(table.nodes[2].replication_state, "catchup");
+	count_choices("db", "app", counts, 2000);
+	CU_ASSERT_EQUAL(counts[2], 0);
+	CU_ASSERT(counts[0] > 0 && counts[1] > 0);
+	CU_ASSERT_TRUE(lb_node_may_read(cfg, &table, 0));
+	CU_ASSERT_TRUE(lb_node_may_read(cfg, &table, 1));
+	CU_ASSERT_FALSE(lb_node_may_read(cfg, &table, 2));
+	table.nodes[2].replication_state[0] = '\0';	/* absent from pg_stat_replication */
+	CU_ASSERT_FALSE(lb_node_may_read(cfg, &table, 2));
+	cfg->sr_check_period = 0;	/* no sr check: nothing is known, pgpool balances */
+	CU_ASSERT_TRUE(lb_node_may_read(cfg, &table, 2));
+}
+
 static void
 test_database_preferences(void)
 {
@@ -129,6 +152,7 @@ test_probability_and_app_name(void)
 static CU_TestInfo lb_tests[] = {
 	{"weights spread the choice", test_weights_spread},
 	{"down and lagging nodes are left out", test_unusable_and_lagging},
+	{"standbys not streaming are left out", test_not_streaming},
 	{"database redirect preferences", test_database_preferences},
 	{"probabilities and app_name preferences", test_probability_and_app_name},
 	CU_TEST_INFO_NULL
