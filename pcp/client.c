@@ -23,6 +23,7 @@ struct pcp_conn
 {
 	int			fd;
 	bool		debug;
+	bool		authenticated;	/* pgpool's clients trace sends only after the login */
 };
 
 void
@@ -169,7 +170,8 @@ send_packet(pcp_conn *conn, char kind, const void *payload, size_t len, pcp_resu
 	pcp_msg_begin(&b, kind);
 	pcp_msg_add_bytes(&b, payload, len);
 	pcp_msg_end(&b);
-	trace(conn, "send", kind, len);
+	if (conn->authenticated)
+		trace(conn, "send", kind, len);
 	st = pcp_buf_send_with_deadline(conn->fd, &b, net_deadline_after(PCP_CLIENT_REQUEST_TIMEOUT_MS));
 	pcp_buf_free(&b);
 	if (st != PCP_IO_OK)
@@ -356,6 +358,7 @@ pcp_connect(const pcp_conn_params *p, pcp_result *err)
 		free(conn);
 		return NULL;
 	}
+	conn->authenticated = true;
 	return conn;
 }
 
@@ -369,6 +372,7 @@ pcp_disconnect(pcp_conn *conn)
 	pcp_buf_init(&b);
 	pcp_msg_begin(&b, 'X');
 	pcp_msg_end(&b);
+	trace(conn, "send", 'X', 0);
 	pcp_buf_send_with_deadline(conn->fd, &b, net_deadline_after(1000));
 	pcp_buf_free(&b);
 	close(conn->fd);

@@ -216,6 +216,7 @@ pcp_worker_main(int fd, const char *peer, const pool_config *cfg, const pcp_user
 	w.end_of_life_ms = net_deadline_after(PCP_WORKER_LIFETIME_MS);
 	str_copy(w.peer, peer, sizeof(w.peer));
 	pcp_buf_init(&w.out);
+	signal(SIGHUP, SIG_IGN);	/* reloads are the PCP server's business */
 	log_set_process_name("pcp_child");
 	ps_title_set("PCP: new connection (%s)", peer);
 	net_set_nonblocking(fd);
