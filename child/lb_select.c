@@ -50,11 +50,28 @@ lb_node_may_read(const pool_config *cfg, const shm_backend_table *t, int i)
 		!too_far_behind(cfg, t, i) && !not_streaming(cfg, t, i);
 }
 
-/* Whether node i takes part in a draw: want 1 = primary only, 0 = standbys only, -1 = all. */
+/*
+ * Whether node i takes part in a draw: want 1 = primary only, 0 = standbys only, -1 = all. Delay
+ * is looked at after the draw, as pgpool does (see lb_choose_node).
+ */
 static bool
 eligible(const pool_config *cfg, const shm_backend_table *t, int i, int want)
 {
-	return lb_node_may_read(cfg, t, i) && (want < 0 || (want == 1) == is_primary(t, i));
+	return shm_backend_usable(&t->nodes[i]) && !not_streaming(cfg, t, i) &&
+		(want < 0 || (want == 1) == is_primary(t, i));
+}
+
+/* prefer_lower_delay_standby: the standby with the least delay within delay_threshold, or -1. */
+static int
+least_delayed_standby(const pool_config *cfg, const shm_backend_table *t)
+{
+	int			best = -1;
+
+	for (int i = 0; i < t->num_backends; i++)
+		if (!is_primary(t, i) && lb_node_may_read(cfg, t, i) &&
+			(best < 0 || t->nodes[i].replication_delay < t->nodes[best].replication_delay))
+			best = i;
+	return best;
 }
 
 /* Weighted draw over the eligible nodes, by backend_weightN. */
@@ -173,6 +190,9 @@ lb_choose_node(const pool_config *cfg, const shm_backend_table *t, const char *d
 		node = apply_preferences(cfg, t, cfg->database_redirect_preference_list, database, rnd1, rnd2);
 	if (node < 0)
 		node = weighted_draw(cfg, t, -1, rnd2);
+	/* a standby lagging beyond delay_threshold: the primary, or the least lagging standby */
+	if (node >= 0 && too_far_behind(cfg, t, node))
+		node = cfg->prefer_lower_delay_standby ? least_delayed_standby(cfg, t) : -1;
 	if (node < 0 && t->primary_node_id >= 0 && shm_backend_usable(&t->nodes[t->primary_node_id]))
 		node = t->primary_node_id;
 	return node;

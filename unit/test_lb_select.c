@@ -82,6 +82,17 @@ test_unusable_and_lagging(void)
 	table.nodes[2].replication_delay = 5000;
 	count_choices("db", "app", counts, 1000);
 	CU_ASSERT_EQUAL(counts[0], 1000);	/* only the primary is left */
+	/* pgpool: a lagging draw goes to the primary, or with prefer_lower_delay_standby to the
+	 * standby lagging least (within the threshold) */
+	table.nodes[1].status = SHM_CON_UP;
+	table.nodes[1].replication_delay = 10;
+	count_choices("db", "app", counts, 3000);
+	CU_ASSERT(counts[0] > 1700 && counts[1] > 800 && counts[2] == 0);
+	cfg->prefer_lower_delay_standby = true;
+	count_choices("db", "app", counts, 3000);
+	CU_ASSERT(counts[0] > 800 && counts[0] < 1200 && counts[1] > 1800 && counts[2] == 0);
+	cfg->prefer_lower_delay_standby = false;
+	table.nodes[1].replication_delay = 0;
 	/* nothing usable at all */
 	for (int i = 0; i < 3; i++)
 		table.nodes[i].status = SHM_CON_DOWN;
