@@ -76,7 +76,13 @@ add_statement(route_state *st, route_plan *p, const char *text, size_t len, bool
 
 	if (p->count == ROUTE_MAX_STATEMENTS)
 	{
+		/* a long batch: the primary's; only whether it changes the session still matters */
+		static sql_class scratch;
+
+		sql_classify(text, len, &scratch);
 		p->overflow = true;
+		p->overflow_state |= scratch.session_effect != 0 || scratch.tx_effect != SQL_TX_NONE ||
+			scratch.temp_table_created.present || scratch.temp_table_dropped.count > 0;
 		p->balanceable = false;
 		p->writes = true;
 		return;
@@ -354,7 +360,7 @@ route_plan_unit(route_state *st, const uint8_t *data, size_t len, size_t capacit
 	size_t		off = 0;
 
 	p->len = 0;
-	p->complete = p->decided = p->writes = p->flush_ended = p->overflow = false;
+	p->complete = p->decided = p->writes = p->flush_ended = p->overflow = p->overflow_state = false;
 	p->balanceable = p->trivial = true;
 	p->forced = -1;
 	p->count = 0;

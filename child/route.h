@@ -97,6 +97,7 @@ typedef struct route_plan
 	int			forced;			/* a portal or unnamed statement lives on this node (-1: none) */
 	int			count;			/* statements classified */
 	bool		overflow;		/* more statements than classified */
+	bool		overflow_state; /* one of those changes the session or the transaction */
 	const char *texts[ROUTE_MAX_STATEMENTS];
 	size_t		text_lens[ROUTE_MAX_STATEMENTS];
 	bool		with_params[ROUTE_MAX_STATEMENTS];	/* a Parse declaring or using parameters */

@@ -393,8 +393,12 @@ route_apply(route_state *st, const uint8_t *data, const route_plan *p)
 
 	if (p->overflow || !p->complete)
 	{
-		/* not looked at whole: whatever it did, the other nodes cannot follow */
-		st->lb_off = true;
+		/*
+		 * A long batch ran on the primary: it wrote. When it was too large to look at, or changed
+		 * the session beyond what was classified, the other nodes cannot follow any more.
+		 */
+		if (p->overflow_state || !p->complete)
+			st->lb_off = true;
 		st->wrote = true;
 		if (in_tx)
 			st->tx_wrote = st->wrote_in_tx = true;

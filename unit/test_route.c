@@ -85,7 +85,7 @@ put_parse(const char *name, const char *sql)
 }
 
 static void
-put_bind_execute_sync(const char *name)
+put_bind_execute(const char *name)
 {
 	pq_out_begin(&unit, 'B');
 	pq_out_string(&unit, "");
@@ -98,8 +98,20 @@ put_bind_execute_sync(const char *name)
 	pq_out_string(&unit, "");
 	pq_out_int32(&unit, 0);
 	pq_out_end(&unit);
+}
+
+static void
+put_sync(void)
+{
 	pq_out_begin(&unit, 'S');
 	pq_out_end(&unit);
+}
+
+static void
+put_bind_execute_sync(const char *name)
+{
+	put_bind_execute(name);
+	put_sync();
 }
 
 static void
@@ -288,11 +300,38 @@ test_incomplete_units(void)
 	CU_ASSERT_EQUAL(plan.node, PRIMARY);
 	pq_out_reset(&unit);
 	/* a Sync alone, or a Close, only follows the current node */
-	pq_out_begin(&unit, 'S');
-	pq_out_end(&unit);
+	put_sync();
 	route_plan_unit(&st, unit.data, unit.len, 65536, &plan);
 	CU_ASSERT_TRUE(plan.decided && plan.trivial);
 	pq_out_reset(&unit);
+}
+
+/* A batch longer than what is classified runs on the primary and keeps balancing unless it changes
+ * the session. */
+static void
+test_long_batches(void)
+{
+	start(CFG_DLBOW_TRANSACTION);
+	for (int i = 0; i < ROUTE_MAX_STATEMENTS + 4; i++)
+	{
+		put_parse("", "INSERT INTO t VALUES (1)");
+		put_bind_execute("");
+	}
+	put_sync();
+	CU_ASSERT_EQUAL(run_unit('I'), PRIMARY);
+	CU_ASSERT_TRUE(plan.overflow);
+	CU_ASSERT_FALSE(st.lb_off);
+	CU_ASSERT_EQUAL(query("SELECT 1", 'I'), STANDBY);
+	for (int i = 0; i < ROUTE_MAX_STATEMENTS; i++)
+	{
+		put_parse("", "INSERT INTO t VALUES (1)");
+		put_bind_execute("");
+	}
+	put_parse("", "CREATE TEMP TABLE hidden (a int)");
+	put_sync();
+	CU_ASSERT_EQUAL(run_unit('I'), PRIMARY);
+	CU_ASSERT_TRUE(st.lb_off);
+	CU_ASSERT_EQUAL(query("SELECT * FROM hidden", 'I'), PRIMARY);
 }
 
 static CU_TestInfo route_tests[] = {
@@ -305,6 +344,7 @@ static CU_TestInfo route_tests[] = {
 	{"named statements", test_named_statements},
 	{"settings replayed, LISTEN", test_settings},
 	{"incomplete and oversized units", test_incomplete_units},
+	{"batches longer than classified", test_long_batches},
 	CU_TEST_INFO_NULL
 };
 
