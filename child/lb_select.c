@@ -33,14 +33,17 @@ fraction(uint32_t rnd)
 }
 
 /*
- * Once the sr check runs, a standby it found not streaming from the primary (absent from
- * pg_stat_replication, or catching up) gets no reads: it may be arbitrarily far behind.
+ * A standby the sr check saw in pg_stat_replication in another state than streaming (catching
+ * up, starting) gets no reads: it may be arbitrarily far behind. (An empty state is what pgpool
+ * shows both before the first check and for a standby absent from pg_stat_replication.)
  */
 static bool
 not_streaming(const pool_config *cfg, const shm_backend_table *t, int i)
 {
-	return !is_primary(t, i) && cfg->sr_check_period > 0 && t->nodes[i].pg_role == SHM_ROLE_STANDBY &&
-		strcmp(t->nodes[i].replication_state, "streaming") != 0;
+	const char *state = t->nodes[i].replication_state;
+
+	return !is_primary(t, i) && cfg->sr_check_period > 0 && state[0] != '\0' &&
+		strcmp(state, "streaming") != 0;
 }
 
 bool

@@ -440,7 +440,7 @@ relay_step(relay *r, relay_result *result)
 		return true;
 	}
 	/* what a peer sent before it left is delivered first (a backend's FATAL, a client's queries) */
-	if (r->b2c.src_eof && r->b2c.sent == r->b2c.ready)
+	if (r->b2c.src_eof && r->b2c.sent == r->b2c.ready && relay_route_node_lost(r) != 0)
 	{
 		*result = RELAY_BACKEND_LOST;
 		return true;

@@ -75,6 +75,13 @@ void		relay_scan_new_bytes(relay *r, relay_dir *d, size_t from);
  */
 int			relay_route_unit(relay *r);
 
+/*
+ * relay_route.c: the current backend closed. A standby that owed nothing (every answer in, no
+ * transaction of the client open on it) is left out and the session goes on with the primary: 0.
+ * Otherwise -1: the session cannot go on.
+ */
+int			relay_route_node_lost(relay *r);
+
 /* relay_route.c: set up routing for the session when it holds connections to several nodes. */
 void		relay_route_begin(relay *r);
 void		relay_route_end(relay *r);

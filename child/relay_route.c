@@ -401,6 +401,27 @@ prepare_node(relay *r, int node)
 }
 
 int
+relay_route_node_lost(relay *r)
+{
+	route_state *st = r->route;
+	int			lost = r->current;
+	backend_conn *b;
+
+	if (st == NULL || lost == st->primary || !relay_answered(r) || r->c2b.ext_pending ||
+		r->s->entry->backends[lost].tx_status != 'I' || st->tx_status != 'I')
+		return -1;
+	log_info("node %d closed the session's connection while idle; its reads go elsewhere", lost);
+	b = &r->s->entry->backends[lost];
+	net_conn_close(&b->conn);
+	b->connected = false;
+	st->connected &= ~(1u << lost);
+	switch_to(r, st->primary);
+	r->b2c.src_eof = false;
+	pq_scan_init(&r->b2c.scan, 0);
+	return 0;
+}
+
+int
 relay_route_unit(relay *r)
 {
 	relay_dir  *d = &r->c2b;

@@ -2,7 +2,8 @@
  * Returning a connection set to the cache: run reset_query_list (skipping ABORT when no
  * transaction is open) under one deadline. The relay hands over only connections with every
  * answer received, so nothing is left to drain first.
- * Anything unexpected means the connections are not trusted again.
+ * Anything unexpected means a connection is not trusted again: the whole set when it is the main
+ * node's, else only that node's.
  */
 #include <errno.h>
 #include <string.h>
@@ -81,13 +82,16 @@ session_reset_backends(session *s)
 		queued = queue_reset_queries(s, b);
 		if (queued == 0)
 			continue;
-		if (msgio_send(&b->conn, &s->out, deadline) != 0 || !read_ready(s, b, queued, deadline))
+		if (msgio_send(&b->conn, &s->out, deadline) == 0 && read_ready(s, b, queued, deadline) &&
+			b->tx_status == PQ_TX_IDLE)
+			continue;
+		log_info("backend %d could not be reset for the next session", node);
+		pq_out_reset(&s->out);
+		if (node == s->entry->main_node)
 			return false;
-		if (b->tx_status != PQ_TX_IDLE)
-		{
-			log_info("backend %d is still in a transaction after reset_query_list", node);
-			return false;
-		}
+		/* a load-balancing node (down, restarted): the set goes on without it */
+		net_conn_close(&b->conn);
+		b->connected = false;
 	}
 	return true;
 }

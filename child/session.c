@@ -140,8 +140,10 @@ make_new_entry(session *s)
 }
 
 /*
- * With load balancing, a new set also connects the other usable nodes that may take reads, as
- * pgpool does; a node that cannot be reached is simply left out of this set.
+ * With load balancing, a set also connects the other usable nodes that may take reads, as pgpool
+ * does: a new set at once, a cached one the nodes it lost (a standby that restarted). A node that
+ * cannot be reached is simply left out. A set whose login the client answered itself (md5 passed
+ * through) cannot log in again without it, so it stays with its node.
  */
 static void
 connect_extra_nodes(session *s)
@@ -150,12 +152,12 @@ connect_extra_nodes(session *s)
 	shm_backend_table table;
 
 	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION ||
-		cfg->num_backends < 2 || shm_backends_snapshot(&table) == 0 ||
+		cfg->num_backends < 2 || s->entry->passed_through || shm_backends_snapshot(&table) == 0 ||
 		table.primary_node_id != s->entry->main_node)
 		return;
 	for (int node = 0; node < s->entry->num_backends && node < table.num_backends; node++)
-		if (node != s->entry->main_node && shm_backend_usable(&table.nodes[node]) &&
-			cfg->backends[node].weight > 0)
+		if (node != s->entry->main_node && !s->entry->backends[node].connected &&
+			shm_backend_usable(&table.nodes[node]) && cfg->backends[node].weight > 0)
 			session_connect_extra_backend(s, node);
 }
 
@@ -173,7 +175,9 @@ open_session(session *s)
 	cached = pool_find(s->pool, &s->startup);
 	if (cached != NULL)
 		rc = take_cached_entry(s, cached, &extra);
-	if (rc > 0 && (rc = make_new_entry(s)) == 0)
+	if (rc > 0)
+		rc = make_new_entry(s);
+	if (rc == 0)
 		connect_extra_nodes(s);
 	if (rc == 0)
 		rc = send_welcome(s, &extra);
