@@ -370,6 +370,7 @@ pcp_server_init(pcp_server *s, pool_config *cfg, const char *config_file, const 
 	s->config_file = config_file;
 	s->pcp_file = pcp_file;
 	s->respawn = true;
+	s->respawn_interval_ms = PCP_RESPAWN_INTERVAL_MS;
 }
 
 void
@@ -379,7 +380,7 @@ pcp_server_fill(pcp_server *s)
 
 	if (s->pid != 0 || !s->respawn)
 		return;
-	if (s->started_ms != 0 && net_now_ms() - s->started_ms < PCP_RESPAWN_INTERVAL_MS)
+	if (s->started_ms != 0 && net_now_ms() - s->started_ms < s->respawn_interval_ms)
 		return;
 	s->started_ms = net_now_ms();
 	pid = fork();
@@ -397,6 +398,11 @@ pcp_server_reaped(pcp_server *s, pid_t pid, int status)
 	if (s->pid == 0 || pid != s->pid)
 		return false;
 	s->pid = 0;
+	if (net_now_ms() - s->started_ms < PCP_SHORT_LIFE_MS)
+		s->respawn_interval_ms = s->respawn_interval_ms * 2 > PCP_RESPAWN_INTERVAL_MAX_MS ?
+			PCP_RESPAWN_INTERVAL_MAX_MS : s->respawn_interval_ms * 2;
+	else
+		s->respawn_interval_ms = PCP_RESPAWN_INTERVAL_MS;
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
 		log_warning("PCP process with pid: %d exits by signal %d", (int) pid, WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)

@@ -14,14 +14,20 @@
 
 /* At most this many connections are served at once; more are answered with an error. */
 #define PCP_MAX_WORKERS 64
-/* The main process forks a new PCP server no sooner than this after the previous one started. */
+/*
+ * The main process forks a new PCP server no sooner than this after the previous one started; a
+ * server that keeps dying young (its port is taken) is retried less and less often.
+ */
 #define PCP_RESPAWN_INTERVAL_MS 1000
+#define PCP_RESPAWN_INTERVAL_MAX_MS 30000
+#define PCP_SHORT_LIFE_MS 5000
 
 /* The main process's handle on the PCP server. */
 typedef struct pcp_server
 {
 	pid_t		pid;			/* 0: not running */
 	int64_t		started_ms;
+	int			respawn_interval_ms;	/* grows while the server dies young */
 	bool		respawn;		/* false once shutting down */
 	pool_config *cfg;
 	const char *config_file;	/* for reloads in the PCP process */

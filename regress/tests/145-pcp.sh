@@ -12,7 +12,7 @@ require_bin pgpool pg_md5 pcp_node_count pcp_node_info pcp_health_check_stats pc
 	pcp_recovery_node pcp_reload_config pcp_stop_pgpool pcp_watchdog_info regress/tools/pcpfuzz
 
 PCP_USER=pcpadmin
-pgpool_write_conf "num_init_children = 4" "max_pool = 2" "log_min_messages = info"
+pgpool_write_conf "num_init_children = 4" "max_pool = 2" "log_min_messages = info" "recovery_timeout = 5"
 PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
 echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
 export PCPPASSFILE=$PGNG_TMP/pcppass
@@ -22,6 +22,15 @@ pgpool_start
 wait_for "'$PGNG_BIN/pcp_node_count' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w" 10 "PCP answers"
 pool_psql "SELECT 1" >/dev/null
 B=$PGNG_BIN
+
+# bg_session SQL: runs SQL through pgpool-ng in psql in the background; SESSION_PID is psql's pid
+bg_session()
+{
+	PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -X -A -t -q -h 127.0.0.1 -p "$PGPOOL_PORT" \
+		-U "$PGNG_PG_SUPERUSER" -d postgres -c "$1" >/dev/null 2>&1 &
+	SESSION_PID=$!
+	register_pid "$SESSION_PID"
+}
 
 # ---- read-only commands, golden shapes ----
 pcp_run "$B" pcp_node_count;                 pcp_expect_shape pcp_node_count.txt
@@ -61,9 +70,8 @@ pcp_run "$B" pcp_proc_info -v -a -P "$first"
 pcp_expect_shape pcp_proc_info-v-a-P.txt
 assert_eq 6 "$(printf '%s\n' "$PCP_OUT" | grep -c "^PID *: $first\$")" "6 slots of child $first"
 # without -a only connected slots: a session running a statement is one of them
-pool_psql "SELECT pg_sleep(60)" >/dev/null 2>&1 &
-sleeper=$!
-register_pid "$sleeper"
+bg_session "SELECT pg_sleep(60)"
+sleeper=$SESSION_PID
 wait_for "'$B/pcp_proc_info' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w | grep -q 'Execute command'" 15 \
 	"pcp_proc_info shows the running session"
 pcp_run "$B" pcp_proc_info -v
@@ -146,6 +154,9 @@ grep -q "authentication failed for user \"$PCP_USER\"" "$PGPOOL_DIR/log" || fail
 
 # ---- Debian's pcp_* against pgpool-ng: the same output as ours ----
 if [ -x /usr/sbin/pcp_node_info ]; then
+	# sessions change what two runs see: compare with every child waiting for a client
+	wait_for "! '$B/pcp_proc_info' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w -a | grep -qv 'Wait for connection'" \
+		30 "every child waits for a client"
 	# the restart countdown moves between two runs; the rest must be byte for byte the same
 	same()
 	{
@@ -154,11 +165,8 @@ if [ -x /usr/sbin/pcp_node_info ]; then
 		theirs=$("/usr/sbin/$1" -h 127.0.0.1 -p "$PCP_PORT" -U "$PCP_USER" -w "${@:2}" 2>&1; echo "rc=$?")
 		ours=$(printf '%s' "$ours" | sed -E 's/\([0-9]+:[0-9]+ before/(before/')
 		theirs=$(printf '%s' "$theirs" | sed -E 's/\([0-9]+:[0-9]+ before/(before/')
-		[ "$ours" = "$theirs" ] || fail "Debian's $* differs from ours:
---- Debian
-$(printf '%s\n' "$theirs" | head -12)
---- pgpool-ng
-$(printf '%s\n' "$ours" | head -12)"
+		[ "$ours" = "$theirs" ] || fail "Debian's $* differs from ours (< Debian, > pgpool-ng):
+$(diff <(printf '%s\n' "$theirs") <(printf '%s\n' "$ours") | head -20)"
 	}
 	same pcp_node_count
 	same pcp_node_count -v
@@ -194,6 +202,33 @@ $(printf '%s\n' "$ours" | head -12)"
 else
 	note "skipped the comparison with Debian's pcp_* tools: /usr/sbin/pcp_node_info is not installed (apt-get install pgpool2)"
 fi
+
+# ---- graceful detach ----
+# -g waits for the sessions to end, at most recovery_timeout (5 s here)
+bg_session "SELECT pg_sleep(3)"
+sleeper=$SESSION_PID
+wait_for "'$B/pcp_proc_info' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w | grep -q 'Execute command'" 15 \
+	"the 3 s session runs"
+t0=$(date +%s%N)
+pcp_run "$B" pcp_detach_node -g -n 2
+waited=$((($(date +%s%N) - t0) / 1000000))
+assert_eq "pcp_detach_node -- Command Successful" "$PCP_OUT" "graceful detach with a session"
+[ "$waited" -ge 1000 ] || fail "pcp_detach_node -g returned after $waited ms, before the session ended"
+wait "$sleeper" 2>/dev/null
+pcp_run "$B" pcp_attach_node -n 2
+bg_session "SELECT pg_sleep(30)"
+sleeper=$SESSION_PID
+wait_for "'$B/pcp_proc_info' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w | grep -q 'Execute command'" 15 \
+	"the 30 s session runs"
+t0=$(date +%s%N)
+pcp_run "$B" pcp_detach_node -g -n 2
+waited=$((($(date +%s%N) - t0) / 1000000))
+assert_eq "pcp_detach_node -- Command Successful" "$PCP_OUT" "graceful detach bounded by recovery_timeout"
+[ "$waited" -ge 4500 ] && [ "$waited" -lt 15000 ] || fail "pcp_detach_node -g took $waited ms (recovery_timeout 5 s)"
+grep -q "sessions still open after 5 s; detaching node 2 anyway" "$PGPOOL_DIR/log" || fail "the cut-short wait is not logged"
+kill "$sleeper" 2>/dev/null
+wait "$sleeper" 2>/dev/null
+pcp_run "$B" pcp_attach_node -n 2
 
 # ---- a killed PCP process is replaced; bad packets and fuzzing leave it serving ----
 pcp_pid=$(pgpool_pcp_pid)
