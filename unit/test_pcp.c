@@ -15,6 +15,7 @@
 #include "pcp/client.h"
 #include "pcp/pcppass.h"
 #include "pcp/tool.h"
+#include "pcp/wd_info.h"
 #include "pcp/wire.h"
 #include "unit/runner.h"
 
@@ -298,6 +299,64 @@ test_tool_flags(void)
 	CU_ASSERT_EQUAL(parse(&info, &a, 2, a7), 1);
 }
 
+
+/* What Debian's pgpool2 4.3.5 sent (watchdog on, one peer down) and what its pcp_watchdog_info printed. */
+static const char wd_doc[] =
+	"{\"RemoteNodeCount\":1,\"MemberRemoteNodeCount\":1,\"NodesRequireForQuorum\":2,"
+	"\"QuorumStatus\":-1,\"AliveNodeCount\":0,\"Escalated\":0,\"LeaderNodeName\":\"127.0.0.1:28999 Linux vm\","
+	"\"LeaderHostName\":\"127.0.0.1\",\"NodeCount\":2,\"WatchdogNodes\": [{\"ID\":0,\"State\":4,"
+	"\"Membership\":0,\"MembershipString\":\"MEMBER\",\"NodeName\":\"127.0.0.1:28999 Linux vm\","
+	"\"HostName\":\"127.0.0.1\",\"StateName\":\"LEADER\",\"DelegateIP\":\"Not_Set\",\"WdPort\":28900,"
+	"\"PgpoolPort\":28999,\"Priority\":1},{\"ID\":1,\"State\":0,\"Membership\":0,"
+	"\"MembershipString\":\"MEMBER\",\"NodeName\":\"Not_Set\",\"HostName\":\"127.0.0.1\","
+	"\"StateName\":\"DEAD\",\"DelegateIP\":\"Not_Set\",\"WdPort\":28902,\"PgpoolPort\":28903,"
+	"\"Priority\":0}]}";
+
+static char *
+wd_print(const char *doc, bool verbose, int *rc)
+{
+	char	   *text = NULL;
+	size_t		len = 0;
+	FILE	   *f = open_memstream(&text, &len);
+
+	*rc = pcp_wd_info_print(f, doc, verbose);
+	fclose(f);
+	return text;
+}
+
+static void
+test_watchdog_info(void)
+{
+	int			rc;
+	char	   *terse = wd_print(wd_doc, false, &rc);
+	char	   *verbose;
+
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(terse, "2 2 NO 127.0.0.1:28999 Linux vm 127.0.0.1\n\n"
+						   "127.0.0.1:28999 Linux vm 127.0.0.1 28999 28900 4 LEADER 0 MEMBER\n"
+						   "Not_Set 127.0.0.1 28903 28902 0 DEAD 0 MEMBER\n");
+	verbose = wd_print(wd_doc, true, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(verbose, "Watchdog Cluster Information \nTotal Nodes              : 2\n"
+								  "Remote Nodes             : 1\nMember Remote Nodes      : 1\n"
+								  "Alive Remote Nodes       : 0\nNodes required for quorum: 2\n"
+								  "Quorum state             : QUORUM ABSENT\n"
+								  "Local node escalation    : NO\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(verbose, "\n\nNode Name         : Not_Set\nHost Name         : 127.0.0.1\n"
+								  "Delegate IP       : Not_Set\nPgpool port       : 28903\n"
+								  "Watchdog port     : 28902\nNode priority     : 0\nStatus            : 0\n"
+								  "Status Name       : DEAD\nMembership Status : MEMBER\n\n"));
+	free(terse);
+	free(verbose);
+	/* cut short or not JSON: refused, never read past the end */
+	free(wd_print("{\"RemoteNodeCount\":1,\"WatchdogNodes\": [{\"ID\":0", false, &rc));
+	CU_ASSERT_EQUAL(rc, -1);
+	free(wd_print("not json", false, &rc));
+	CU_ASSERT_EQUAL(rc, -1);
+	free(wd_print("", true, &rc));
+	CU_ASSERT_EQUAL(rc, -1);
+}
+
 static CU_TestInfo pcp_tests[] = {
 	{"encode: strings with their NULs, big-endian length", test_encode_strings},
 	{"encode: raw int32, packets back to back", test_encode_int32_and_concat},
@@ -310,6 +369,7 @@ static CU_TestInfo pcp_tests[] = {
 	{".pcppass: wildcards, escapes, comments, first match", test_pcppass_text},
 	{".pcppass: PCPPASSFILE and permissions", test_pcppass_file},
 	{"tools: pgpool's flags and exit codes", test_tool_flags},
+	{"watchdog info: pgpool-II's JSON printed as its tool does", test_watchdog_info},
 	CU_TEST_INFO_NULL
 };
 

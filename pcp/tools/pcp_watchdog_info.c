@@ -1,16 +1,19 @@
 /*
- * pcp_watchdog_info: the watchdog cluster. pgpool-ng has no watchdog yet, so its server always
- * answers with an error; against pgpool-II the JSON document it sends is printed as it came.
+ * pcp_watchdog_info: the watchdog cluster, from the JSON document the server sends. pgpool-ng has no
+ * watchdog yet, so its server answers with an error; against pgpool-II this prints pgpool's layout.
  */
 #include <stdio.h>
 
 #include "pcp/tool.h"
+#include "pcp/wd_info.h"
 
 static void
 print(const pcp_tool_args *a, const pcp_result *res)
 {
-	(void) a;
-	printf("%s\n", pcp_field(pcp_result_find(res, "CommandComplete"), 0));
+	const char *doc = pcp_field(pcp_result_find(res, "CommandComplete"), 0);
+
+	if (pcp_wd_info_print(stdout, doc, a->verbose) != 0)
+		fprintf(stderr, "ERROR: the watchdog information from the server cannot be read\n");
 }
 
 int
