@@ -217,10 +217,13 @@ make_tls_contexts(server_state *st, child_context *tmpl)
 		log_warning("SSL is off for backends: %s", err);
 }
 
+/* A reaped process that is not a child: the PCP server (other helper processes go here too). */
 static bool
-pcp_exited(void *arg, pid_t pid, int status)
+helper_exited(void *arg, pid_t pid, int status)
 {
-	return pcp_server_reaped(arg, pid, status);
+	server_state *st = arg;
+
+	return pcp_server_reaped(&st->pcp, pid, status);
 }
 
 static int
@@ -237,8 +240,8 @@ start_children(server_state *st)
 	memcpy(tmpl.listen_fds, st->listen_fds, sizeof(st->listen_fds));
 	tmpl.num_listen_fds = st->num_listen_fds;
 	supervisor_init(&st->sup, &tmpl, st->cfg->num_init_children);
-	st->sup.other_exit = pcp_exited;
-	st->sup.other_arg = &st->pcp;
+	st->sup.other_exit = helper_exited;
+	st->sup.other_arg = st;
 	if (supervisor_fill(&st->sup) == st->cfg->num_init_children)
 	{
 		log_fatal("could not fork any child process");
