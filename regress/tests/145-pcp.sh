@@ -134,6 +134,14 @@ wait_for "'$B/pcp_pool_status' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w | grep 
 	10 "client_idle_limit reloaded"
 pcp_run "$B" pcp_reload_config -s cluster;     pcp_expect_shape pcp_reload_config-s-cluster.txt
 
+# pcp.conf is reread on reload: a new user can log in
+echo "newadmin:$("$B/pg_md5" newpass)" >>"$PGPOOL_DIR/pcp.conf"
+echo "127.0.0.1:$PCP_PORT:newadmin:newpass" >>"$PCPPASSFILE"
+PCP_USER=newadmin pcp_run "$B" pcp_node_count
+assert_eq 1 "$PCP_RC" "newadmin cannot log in before the reload"
+pcp_run "$B" pcp_reload_config
+wait_for "'$B/pcp_node_count' -h 127.0.0.1 -p $PCP_PORT -U newadmin -w" 10 "newadmin logs in after the reload"
+
 # ---- connection and authentication failures ----
 echo "127.0.0.1:$PCP_PORT:$PCP_USER:wrong" >"$PGNG_TMP/badpass"
 chmod 600 "$PGNG_TMP/badpass"
@@ -236,6 +244,21 @@ pcp_pid=$(pgpool_pcp_pid)
 kill -9 "$pcp_pid"
 wait_for "[ -n \"\$(pgpool_pcp_pid)\" ] && [ \"\$(pgpool_pcp_pid)\" != $pcp_pid ] && '$B/pcp_node_count' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w" \
 	15 "PCP process replaced after kill -9"
+# at most 64 connections at once: the 65th gets FATAL, and the server serves again once they go
+conns=()
+for i in $(seq 64); do
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PCP_PORT" || fail "connection $i refused"
+	conns+=("$fd")
+done
+wait_for "[ \$(pgrep -P \$(pgpool_pcp_pid) | wc -l) -ge 64 ]" 20 "64 PCP workers"
+exec {fd}<>"/dev/tcp/127.0.0.1/$PCP_PORT"
+reply=$(timeout 5 cat <&"$fd" | tr '\0' '|')
+exec {fd}<&-
+assert_contains "$reply" "too many PCP connections" "the 65th connection is refused"
+for fd in "${conns[@]}"; do
+	exec {fd}<&-
+done
+wait_for "'$B/pcp_node_count' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w" 15 "served again after the 64 connections closed"
 # a request before authentication: FATAL and the connection closes
 exec 3<>"/dev/tcp/127.0.0.1/$PCP_PORT"
 printf 'L\0\0\0\004' >&3
