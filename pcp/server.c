@@ -298,11 +298,14 @@ stop_workers(pcp_process *p)
 	}
 	for (int i = 0; i < PCP_MAX_WORKERS; i++)
 		if (p->workers[i].pid > 0)
-		{
 			kill(p->workers[i].pid, SIGKILL);
-			waitpid(p->workers[i].pid, NULL, 0);
-			p->workers[i].pid = 0;
-		}
+	/* a worker still there after the bound is left to be reaped by init */
+	deadline = net_deadline_after(PCP_STOP_GRACE_MS);
+	while (live_workers(p) > 0 && net_now_ms() < deadline)
+	{
+		poll(NULL, 0, 20);
+		tend_workers(p);
+	}
 }
 
 static void
