@@ -2,8 +2,10 @@
 # PCP: every pcp_* tool against pgpool-ng, output shapes, messages and exit codes compared with
 # pgpool-II 4.3.5's captures (regress/golden/pcp_*.txt); values cross-checked with SHOW pool_*;
 # with Debian's /usr/sbin/pcp_* present, their output against pgpool-ng must equal ours; wrong
-# password, unreachable server, the Unix socket; a PCP process killed is replaced; 1,000 fuzzed
-# packets leave the server serving; pcp_stop_pgpool stops pgpool-ng.
+# password, unreachable server, the Unix socket; detach/attach seen by SHOW pool_nodes; graceful
+# detach waits for sessions within recovery_timeout; reload rereads pgpool.conf and pcp.conf; a PCP
+# process killed is replaced; the 65th connection is refused; 1,000 fuzzed packets leave the server
+# serving; pcp_stop_pgpool stops pgpool-ng.
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/pcp.sh"
@@ -81,7 +83,13 @@ printf '%s\n' "$PCP_OUT" | grep -q '^Database *: postgres$' || fail "pcp_proc_in
 kill "$sleeper" 2>/dev/null
 wait "$sleeper" 2>/dev/null
 
-# values agree with SHOW: health-check stats, pool status (names, values, descriptions)
+# values agree with SHOW: node info (weight, status, pg_status, role, pg_role, repl. state) ...
+pcp_run "$B" pcp_node_info
+assert_eq "$(pool_psql "SHOW pool_nodes" | awk -F'|' '{ printf "%s %s %s %s %s %s %s\n", $6, $4, $5, $7, $8,
+		$12 == "" ? "none" : $12, $13 == "" ? "none" : $13 }')" \
+	"$(printf '%s\n' "$PCP_OUT" | cut -d' ' -f4-8,10-11)" "pcp_node_info = SHOW pool_nodes"
+assert_eq primary "$(printf '%s\n' "$PCP_OUT" | sed -n 1p | cut -d' ' -f7)" "node 0 is pgpool's primary"
+# ... health-check stats, pool status (names, values, descriptions)
 pcp_run "$B" pcp_health_check_stats -n 1
 assert_eq "$(pool_psql "SHOW pool_health_check_stats" | sed -n 2p | tr '|' ' ')" "$PCP_OUT" \
 	"pcp_health_check_stats -n 1 = SHOW pool_health_check_stats row 1"
