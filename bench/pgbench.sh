@@ -884,7 +884,7 @@ LOAD_END=$(uptime)
 	echo "- $(date -u '+%Y-%m-%d %H:%M UTC'), host $(hostname), $(nproc) CPUs, $(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM"
 	versions
 	echo "- cluster: primary + 2 streaming standbys (synchronous, ANY 1) on 127.0.0.1, fsync off, shared_buffers 256MB; database $DB, pgbench -i -s $SCALE"
-	echo "- pgpool-ng and pgpool-II: streaming_replication, 3 backends, num_init_children 32 (72 for select-c64), max_pool 4, load_balance_mode off, connection_cache on, no health/sr check, no pool_hba, trust"
+	echo "- pgpool-ng and pgpool-II: streaming_replication, 3 backends, num_init_children 32 (72 for select-c64), max_pool 4, load_balance_mode off (on in select-lb, backend_weight 1:1:1), connection_cache on, no health/sr check, no pool_hba, trust"
 	echo "- PgBouncer: pool_mode session, default_pool_size 80, max_client_conn 100 (primary only)"
 	echo "- each run: $DURATION s (after a ${WARMUP} s warm-up), $REPS repetitions, interleaved; medians shown; ratios are of TPS"
 	echo "- load at start: ${LOAD_START# }"
