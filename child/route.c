@@ -61,10 +61,22 @@ functions_read_only(const route_state *st, const sql_class *c)
 	return true;
 }
 
+/* pgpool: with allow_sql_comments off, a statement that starts with a comment is not balanced. */
+static bool
+starts_with_comment(const char *text, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	return i + 1 < len && ((text[i] == '/' && text[i + 1] == '*') || (text[i] == '-' && text[i + 1] == '-'));
+}
+
 static bool
 statement_balanceable(const route_state *st, const sql_class *c, const char *text, size_t len)
 {
 	return c->is_read_only && functions_read_only(st, c) && !touches_temp_table(st, c) &&
+		(st->cfg->allow_sql_comments || !starts_with_comment(text, len)) &&
 		(st->hooks.primary_only == NULL || !st->hooks.primary_only(st->hooks.arg, text, len));
 }
 

@@ -130,6 +130,13 @@ test_reads_and_writes(void)
 	CU_ASSERT_EQUAL(query("/*NO LOAD BALANCE*/ SELECT 1", 'I'), PRIMARY);
 	CU_ASSERT_EQUAL(query("SELECT 'to primary'", 'I'), PRIMARY);
 	CU_ASSERT_EQUAL(query("SELECT 2", 'I'), STANDBY);
+	/* allow_sql_comments off (pgpool's default): any leading comment keeps a read on the primary */
+	CU_ASSERT_EQUAL(query("/* report */ SELECT 3", 'I'), PRIMARY);
+	CU_ASSERT_EQUAL(query("-- report\nSELECT 3", 'I'), PRIMARY);
+	CU_ASSERT_EQUAL(query("SELECT 3 /* trailing */", 'I'), STANDBY);
+	cfg->allow_sql_comments = true;
+	CU_ASSERT_EQUAL(query("/* report */ SELECT 3", 'I'), STANDBY);
+	CU_ASSERT_EQUAL(query("/*NO LOAD BALANCE*/ SELECT 3", 'I'), PRIMARY);
 }
 
 static void
