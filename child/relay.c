@@ -138,9 +138,13 @@ backend_message(void *arg, const pq_scan_msg *msg)
 
 	if (msg->type == PQ_MSG_ERROR_RESPONSE && msg->header_held == 0 && pq_scan_msg_complete(msg))
 		stmt_count_backend_error(r->c2b.slot, r->c2b.node, msg->body, msg->body_avail);
+	if (r->route != NULL && msg->type == '1')	/* ParseComplete */
+		route_parse_complete(r->route);
 	if (msg->type == PQ_MSG_READY_FOR_QUERY)
 	{
 		r->b2c.sync_points++;
+		if (r->route != NULL)
+			route_sync_answered(r->route, r->b2c.sync_points);
 		if (msg->body_avail > 0)
 			note_tx_status(r, (char) msg->body[0]);
 		else

@@ -270,7 +270,7 @@ queue_missing_parses(relay *r, int node, pq_out *out)
 		if (name == NULL || name[0] == '\0')
 			continue;
 		n = route_find(st->statements, st->statement_count, name);
-		if (n == NULL || n->parse == NULL || (n->nodes & (1u << node)))
+		if (n == NULL || n->parse == NULL || ((n->nodes | n->pending) & (1u << node)))
 			continue;
 		pq_out_bytes(out, n->parse, n->parse_len);
 		n->nodes |= 1u << node;
@@ -460,6 +460,7 @@ relay_route_unit(relay *r)
 	if (rc != 0)
 		return -1;
 	plan.node = node;
+	plan.sync = d->sync_points + 1;
 	route_apply(r->route, d->buf + d->ready, &plan);
 	d->route_pending = false;
 	d->in_unit = true;

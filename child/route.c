@@ -72,10 +72,18 @@ starts_with_comment(const char *text, size_t len)
 	return i + 1 < len && ((text[i] == '/' && text[i + 1] == '*') || (text[i] == '-' && text[i + 1] == '-'));
 }
 
+/* Cursors live on the node that declared them: FETCH, MOVE and CLOSE must find them there. */
+static bool
+uses_cursor(const sql_class *c)
+{
+	return c->kind == SQL_KIND_DECLARE || c->kind == SQL_KIND_FETCH || c->kind == SQL_KIND_MOVE ||
+		c->kind == SQL_KIND_CLOSE;
+}
+
 static bool
 statement_balanceable(const route_state *st, const sql_class *c, const char *text, size_t len)
 {
-	return c->is_read_only && functions_read_only(st, c) && !touches_temp_table(st, c) &&
+	return c->is_read_only && !uses_cursor(c) && functions_read_only(st, c) && !touches_temp_table(st, c) &&
 		(st->cfg->allow_sql_comments || !starts_with_comment(text, len)) &&
 		(st->hooks.primary_only == NULL || !st->hooks.primary_only(st->hooks.arg, text, len));
 }

@@ -19,6 +19,7 @@
 #define ROUTE_MAX_TABLES 32		/* temporary tables; tables written in a transaction */
 #define ROUTE_MAX_REPLAY 64		/* session settings replayed on other nodes */
 #define ROUTE_MAX_NAMED 256		/* named statements and portals tracked per session */
+#define ROUTE_MAX_PENDING 256	/* named Parses sent and not answered yet */
 
 /* What the router needs from the relay. */
 typedef struct route_hooks
@@ -40,6 +41,7 @@ typedef struct route_named
 	uint8_t    *parse;			/* statements: the whole Parse message, to create it elsewhere */
 	size_t		parse_len;
 	uint32_t	nodes;			/* statements: where it exists (bit per node) */
+	uint32_t	pending;		/* statements: where its Parse was sent, not answered yet */
 	int			node;			/* portals: where it was bound */
 	bool		balanceable;	/* statements: may run on a standby */
 } route_named;
@@ -71,6 +73,16 @@ typedef struct route_state
 	route_table_set temp_tables;
 	int			statement_count;
 	route_named statements[ROUTE_MAX_NAMED];
+	/* named Parses in the order sent: a ParseComplete makes the head exist, its Sync's answer
+	 * without one means it failed or was skipped after an error */
+	int			pending_head;
+	int			pending_count;
+	struct
+	{
+		char	   *name;
+		int			node;
+		long		sync;		/* the ReadyForQuery that settles it */
+	}			pending[ROUTE_MAX_PENDING];
 	int			portal_count;
 	route_named portals[ROUTE_MAX_NAMED];
 	int			unnamed_node;	/* where the last unnamed Parse ran */
@@ -93,6 +105,7 @@ typedef struct route_plan
 	bool		balanceable;	/* it may run on a standby */
 	bool		writes;			/* it modifies data (or may) */
 	bool		flush_ended;
+	long		sync;			/* set by the caller: the number of the ReadyForQuery ending it */
 	bool		trivial;		/* only Sync, Flush or Close: stays on the current node */
 	int			forced;			/* a portal or unnamed statement lives on this node (-1: none) */
 	int			count;			/* statements classified */
@@ -118,6 +131,12 @@ void		route_plan_unit(route_state *st, const uint8_t *data, size_t len, size_t c
 
 /* After the unit was sent to plan->node: records its effects on the session. */
 void		route_apply(route_state *st, const uint8_t *data, const route_plan *plan);
+
+/* The backend answered the oldest named Parse still pending with ParseComplete. */
+void		route_parse_complete(route_state *st);
+
+/* ReadyForQuery number sync arrived: Parses it settles without a ParseComplete did not happen. */
+void		route_sync_answered(route_state *st, long sync);
 
 /* The client got a ReadyForQuery with status from node. */
 void		route_note_ready(route_state *st, int node, char status);

@@ -50,9 +50,13 @@ named_clear(route_named *table, int *count)
 		named_remove(table, count, &table[0]);
 }
 
+static void pending_pop(route_state *st, bool created);
+
 void
 route_free(route_state *st)
 {
+	while (st->pending_count > 0)
+		pending_pop(st, false);
 	table_set_clear(&st->tx_tables);
 	table_set_clear(&st->temp_tables);
 	named_clear(st->statements, &st->statement_count);
@@ -280,9 +284,63 @@ note_statement(route_state *st, const route_plan *p, int i, int node, bool *in_t
 }
 
 static void
-remember_parse(route_state *st, const uint8_t *msg, size_t len, const char *name, int node, bool balanceable)
+pending_push(route_state *st, const char *name, int node, long sync)
+{
+	int			i = (st->pending_head + st->pending_count) % ROUTE_MAX_PENDING;
+
+	st->pending[i].name = xstrdup(name);
+	st->pending[i].node = node;
+	st->pending[i].sync = sync;
+	st->pending_count++;
+}
+
+/* Takes the oldest pending Parse off: its statement now exists on its node, or did not happen. */
+static void
+pending_pop(route_state *st, bool created)
+{
+	int			i = st->pending_head;
+	route_named *n = route_find(st->statements, st->statement_count, st->pending[i].name);
+
+	if (n != NULL)
+	{
+		uint32_t	bit = 1u << st->pending[i].node;
+
+		n->pending &= ~bit;
+		if (created)
+			n->nodes |= bit;
+		else if (n->nodes == 0 && n->pending == 0)
+			named_remove(st->statements, &st->statement_count, n);
+	}
+	free(st->pending[i].name);
+	st->pending_head = (i + 1) % ROUTE_MAX_PENDING;
+	st->pending_count--;
+}
+
+void
+route_parse_complete(route_state *st)
+{
+	if (st->pending_count > 0)
+		pending_pop(st, true);
+}
+
+void
+route_sync_answered(route_state *st, long sync)
+{
+	while (st->pending_count > 0 && st->pending[st->pending_head].sync <= sync)
+		pending_pop(st, false);
+}
+
+static void
+remember_parse(route_state *st, const uint8_t *msg, size_t len, const char *name, int node, bool balanceable,
+			   long sync)
 {
 	route_named *n = route_find(st->statements, st->statement_count, name);
+
+	if (st->pending_count == ROUTE_MAX_PENDING)
+	{
+		st->lb_off = true;		/* cannot follow more: stop balancing */
+		return;
+	}
 
 	if (n == NULL)
 	{
@@ -299,8 +357,9 @@ remember_parse(route_state *st, const uint8_t *msg, size_t len, const char *name
 	n->parse = xmalloc(len);
 	memcpy(n->parse, msg, len);
 	n->parse_len = len;
-	n->nodes |= 1u << node;
+	n->pending |= 1u << node;
 	n->balanceable = balanceable;
+	pending_push(st, name, node, sync);
 }
 
 static void
@@ -366,9 +425,16 @@ apply_message(route_state *st, const uint8_t *msg, const route_plan *p, int *stm
 			if (pq_in_string(&in, &first) && *stmt < p->count)
 			{
 				if (first[0] != '\0')
-					remember_parse(st, msg, len + PQ_HEADER_SIZE, first, p->node, p->stmt_balanceable[*stmt]);
-				else
+					remember_parse(st, msg, len + PQ_HEADER_SIZE, first, p->node, p->stmt_balanceable[*stmt],
+								   p->sync);
+				else if (st->pending_count < ROUTE_MAX_PENDING)
+				{
+					/* its ParseComplete comes in the same order as the named ones' */
 					st->unnamed_node = p->node;
+					pending_push(st, "", p->node, p->sync);
+				}
+				else
+					st->lb_off = true;
 			}
 			(*stmt)++;
 			break;

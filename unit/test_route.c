@@ -54,15 +54,39 @@ start(int mode)
 	pq_out_reset(&unit);
 }
 
-/* Plans what is in `unit`, applies it, simulates the answer's status; returns the node. */
+static long syncs;
+
+/* Parses in the unit (each answered by a ParseComplete when the unit succeeds). */
+static int
+parses_in_unit(void)
+{
+	int			n = 0;
+
+	for (size_t off = 0; off + 5 <= unit.len; off += 1 + pq_be32_get(unit.data + off + 1))
+		if (unit.data[off] == 'P')
+			n++;
+	return n;
+}
+
+/*
+ * Plans what is in `unit`, applies it and simulates the answers: ParseComplete for its Parses
+ * unless the unit fails (status 'E', or 'F' for an error outside a transaction), then its
+ * ReadyForQuery. Returns the node.
+ */
 static int
 run_unit(char status_after)
 {
+	int			parses = parses_in_unit();
+
 	route_plan_unit(&st, unit.data, unit.len, 65536, &plan);
 	CU_ASSERT_FATAL(plan.decided);
 	CU_ASSERT_EQUAL(plan.len, unit.len);
+	plan.sync = ++syncs;
 	route_apply(&st, unit.data, &plan);
-	route_note_ready(&st, plan.node, status_after);
+	for (int i = 0; i < parses && status_after != 'E' && status_after != 'F'; i++)
+		route_parse_complete(&st);
+	route_sync_answered(&st, plan.sync);
+	route_note_ready(&st, plan.node, status_after == 'F' ? 'I' : status_after);
 	pq_out_reset(&unit);
 	return plan.node;
 }
@@ -255,7 +279,29 @@ test_named_statements(void)
 	n = route_find(st.statements, st.statement_count, "r1");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
 	CU_ASSERT_EQUAL(n->nodes, 1u << STANDBY);
+	CU_ASSERT_EQUAL(n->pending, 0);
 	CU_ASSERT_PTR_NOT_NULL(n->parse);
+	/*
+	 * A Parse skipped after an error in its pipeline never existed: it is not made elsewhere. The
+	 * unnamed Parses before the error were answered; the named one after it was not.
+	 */
+	put_parse("", "SELECT 1");
+	put_bind_execute("");
+	put_parse("", "SELECT 1/0");
+	put_bind_execute("");
+	put_parse("never", "SELECT 3");
+	put_sync();
+	route_plan_unit(&st, unit.data, unit.len, 65536, &plan);
+	plan.sync = ++syncs;
+	route_apply(&st, unit.data, &plan);
+	route_parse_complete(&st);
+	route_parse_complete(&st);
+	route_sync_answered(&st, plan.sync);
+	route_note_ready(&st, plan.node, 'I');
+	pq_out_reset(&unit);
+	CU_ASSERT_PTR_NULL(route_find(st.statements, st.statement_count, "never"));
+	put_bind_execute_sync("never");
+	CU_ASSERT_EQUAL(run_unit('F'), PRIMARY);
 	/* after a write in a transaction the read statement runs on the primary */
 	query("BEGIN", 'T');
 	query("INSERT INTO t VALUES (1)", 'T');

@@ -3,8 +3,9 @@
 # SELECT ... FOR UPDATE, nextval, writable CTEs, functions in write_function_list (or volatile ones
 # when no list is set), temporary tables and hinted statements on the primary; plain reads on the
 # load-balance node; reads after a write in a transaction on the primary; each
-# disable_load_balance_on_write mode; named statements and pipelines over two nodes; and plain
-# SELECTs spread over the three nodes in proportion to backend_weightN over 3,000 sessions.
+# disable_load_balance_on_write mode; statement_level_load_balance; named statements and
+# pipelines over two nodes; and plain SELECTs spread over the three nodes in proportion to
+# backend_weightN over 3,000 sessions.
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 require_bin pgpool regress/tools/routeprobe
@@ -124,6 +125,14 @@ check_ports "$MODE_SCRIPT" same-tx="$P1" next-tx="$P1" outside="$P1"
 start_pool "disable_load_balance_on_write = 'dml_adaptive'" \
 	"dml_adaptive_object_relationship_list = 'rt:other'"
 check_ports "$MODE_SCRIPT" same-tx="$P0" same-tx-other-table="$P1" next-tx="$P1" outside="$P1"
+
+# statement_level_load_balance: one session's reads are drawn again statement by statement
+start_pool "statement_level_load_balance = on" "backend_weight2 = 1"
+out=$(pool_script "$(for _ in $(seq 1 40); do echo "SELECT 'stmt', inet_server_port();"; done)") ||
+	fail "statement-level session: $out"
+ports=$(awk '$1 == "stmt" {print $2}' <<<"$out" | sort -u | tr '\n' ' ')
+assert_eq "$(printf '%s\n' "$P1" "$PGNG_PG_PORT2" | sort | tr '\n' ' ')" "$ports" \
+	"statement_level_load_balance: 40 reads of one session spread over both standbys"
 
 # 3,000 sessions, weights 1:1:2: each node's share of the plain SELECTs within 10% of its weight's
 start_pool "backend_weight0 = 1" "backend_weight1 = 1" "backend_weight2 = 2"
