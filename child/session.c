@@ -140,8 +140,8 @@ make_new_entry(session *s)
 }
 
 /*
- * With load balancing, a set also connects the other usable nodes that may take reads, as pgpool
- * does: a new set at once, a cached one the nodes it lost (a standby that restarted). A node that
+ * With load balancing, a set also connects the other usable nodes, as pgpool does (a node of
+ * weight 0 may still be named by a redirect preference or drawn per statement): a new set at once, a cached one the nodes it lost (a standby that restarted). A node that
  * cannot be reached is simply left out. A set whose login the client answered itself (md5 passed
  * through) cannot log in again without it, so it stays with its node.
  */
@@ -157,7 +157,7 @@ connect_extra_nodes(session *s)
 		return;
 	for (int node = 0; node < s->entry->num_backends && node < table.num_backends; node++)
 		if (node != s->entry->main_node && !s->entry->backends[node].connected &&
-			shm_backend_usable(&table.nodes[node]) && cfg->backends[node].weight > 0)
+			shm_backend_usable(&table.nodes[node]))
 			session_connect_extra_backend(s, node);
 }
 

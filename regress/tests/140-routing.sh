@@ -134,6 +134,14 @@ ports=$(awk '$1 == "stmt" {print $2}' <<<"$out" | sort -u | tr '\n' ' ')
 assert_eq "$(printf '%s\n' "$P1" "$PGNG_PG_PORT2" | sort | tr '\n' ' ')" "$ports" \
 	"statement_level_load_balance: 40 reads of one session spread over both standbys"
 
+# redirect preference lists choose the load-balance node by application name or database
+start_pool "app_name_redirect_preference_list = 'reporting:2'" \
+	"database_redirect_preference_list = '$DB:primary'"
+out=$(PGAPPNAME=reporting pool_psql "SELECT inet_server_port()")
+assert_eq "$PGNG_PG_PORT2" "$out" "app_name_redirect_preference_list sends application reporting to node 2"
+out=$(PGAPPNAME=other pool_psql "SELECT inet_server_port()")
+assert_eq "$P0" "$out" "database_redirect_preference_list sends database $DB to the primary"
+
 # 3,000 sessions, weights 1:1:2: each node's share of the plain SELECTs within 10% of its weight's
 start_pool "backend_weight0 = 1" "backend_weight1 = 1" "backend_weight2 = 2"
 script=$PGNG_TMP/sessions.sql
