@@ -192,10 +192,27 @@ note_session_change(route_state *st, const route_plan *p, int i, bool in_tx)
 	}
 }
 
+/*
+ * A Close or DEALLOCATE ran on node: the statement is gone there; copies on other nodes are closed
+ * before their node's next unit (relay_route.c), so it stays known, without its Parse, until then.
+ */
+static void
+statement_closed(route_state *st, const char *name, int node)
+{
+	route_named *n = route_find(st->statements, st->statement_count, name);
+
+	if (n == NULL)
+		return;
+	free(n->parse);
+	n->parse = NULL;
+	n->nodes &= ~(1u << node);
+	if (n->nodes == 0 && n->pending == 0)
+		named_remove(st->statements, &st->statement_count, n);
+}
+
 static void
 note_deallocate(route_state *st, const sql_class *c, int node)
 {
-	route_named *n;
 	char	   *name;
 
 	if (c->object.name == NULL)
@@ -204,17 +221,8 @@ note_deallocate(route_state *st, const sql_class *c, int node)
 		return;
 	}
 	name = folded_name(&c->object);
-	n = route_find(st->statements, st->statement_count, name);
+	statement_closed(st, name, node);
 	free(name);
-	if (n != NULL)
-	{
-		/* gone where it ran; the other copies are closed before their node's next unit */
-		free(n->parse);
-		n->parse = NULL;
-		n->nodes &= ~(1u << node);
-		if (n->nodes == 0)
-			named_remove(st->statements, &st->statement_count, n);
-	}
 }
 
 /* The transaction effect of one statement on the running in_tx flag. */
@@ -394,14 +402,7 @@ forget_named(route_state *st, uint8_t kind, const char *name, int node)
 			named_remove(st->portals, &st->portal_count, n);
 		return;
 	}
-	n = route_find(st->statements, st->statement_count, name);
-	if (n == NULL)
-		return;
-	free(n->parse);
-	n->parse = NULL;
-	n->nodes &= ~(1u << node);
-	if (n->nodes == 0)
-		named_remove(st->statements, &st->statement_count, n);
+	statement_closed(st, name, node);
 }
 
 /* Named statements and portals of one message of the unit; *stmt counts statement texts. */
