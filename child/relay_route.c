@@ -366,7 +366,10 @@ switch_to(relay *r, int node)
 	r->b2c.readable = true;
 }
 
-/* Makes node ready for the unit: 0 ready, 1 wait for answers, 2 the node failed, -1 fatal. */
+/*
+ * Makes node ready for the unit: 0 ready, 1 wait for answers, 2 the node could not take the
+ * session's state, 3 its connection is gone (dropped from the session), -1 fatal.
+ */
 static int
 prepare_node(relay *r, int node)
 {
@@ -380,7 +383,10 @@ prepare_node(relay *r, int node)
 	if (node != r->current && !connection_alive(b))
 	{
 		log_info("connection to node %d was closed by the server; its reads go elsewhere", node);
-		return 2;
+		net_conn_close(&b->conn);
+		b->connected = false;
+		r->route->connected &= ~(1u << node);
+		return 3;
 	}
 	if (end_stale_transactions(r, node) != 0)
 		return -1;
@@ -447,11 +453,15 @@ relay_route_unit(relay *r)
 			node = r->route->primary;
 	}
 	rc = prepare_node(r, node);
-	if (rc == 2 && node != r->route->primary)
+	if ((rc == 2 || rc == 3) && node != r->route->primary)
 	{
-		log_info("node %d could not take over the session's state; no more load balancing in this session", node);
-		r->route->lb_off = true;
-		r->route->connected &= ~(1u << node);
+		if (rc == 2)
+		{
+			log_info("node %d could not take over the session's state; no more load balancing in this session",
+					 node);
+			r->route->lb_off = true;
+			r->route->connected &= ~(1u << node);
+		}
 		node = r->route->primary;
 		rc = prepare_node(r, node);
 	}
