@@ -208,9 +208,9 @@ ask_catalog(relay *r, const char *function)
 	if (rc == 0 && reply.data != NULL && reply.len >= 7 && pq_be32_get(reply.data + 2) == 1)
 		answer = reply.data[6] == 't';
 	free(reply.data);
-	if (rc < 0)
-		return 0;
-	route_policy_remember_volatility(r->s->startup.database, function, answer == 1);
+	/* an error (the client's transaction failed meanwhile) is no answer: ask again next time */
+	if (rc == 0)
+		route_policy_remember_volatility(r->s->startup.database, function, answer == 1);
 	return answer;
 }
 
