@@ -186,10 +186,8 @@ ask_catalog(relay *r, const char *function)
 {
 	const char *dot = strchr(function, '.');
 	char		sql[700];
-	pq_out		out;
-	msg_buf		reply = {0};
+	char		answer[8];
 	int			rc;
-	int			answer = 0;
 
 	if (strchr(function, '\'') != NULL || strchr(function, '\\') != NULL || !quiescent(r))
 		return 0;
@@ -200,18 +198,12 @@ ask_catalog(relay *r, const char *function)
 	else
 		snprintf(sql, sizeof(sql), "SELECT coalesce(bool_and(provolatile <> 'v'), false) FROM pg_catalog.pg_proc "
 				 "WHERE proname = '%s'", function);
-	pq_out_init(&out);
-	pq_put_query(&out, sql);
-	rc = inject(r, r->current, &out, 1, &reply);
-	pq_out_free(&out);
-	/* DataRow: int16 column count, int32 length, value "t" or "f" */
-	if (rc == 0 && reply.data != NULL && reply.len >= 7 && pq_be32_get(reply.data + 2) == 1)
-		answer = reply.data[6] == 't';
-	free(reply.data);
+	rc = query_value(r, r->current, sql, answer, sizeof(answer));
 	/* an error (the client's transaction failed meanwhile) is no answer: ask again next time */
-	if (rc == 0)
-		route_policy_remember_volatility(r->s->startup.database, function, answer == 1);
-	return answer;
+	if (rc != 0)
+		return 0;
+	route_policy_remember_volatility(r->s->startup.database, function, answer[0] == 't');
+	return answer[0] == 't';
 }
 
 static int
