@@ -147,6 +147,49 @@ load_pcp(const pgpool_options *opts, diag_list *diags)
 	return rc;
 }
 
+/*
+ * The pgpool_node_id file beside pgpool.conf says which watchdog node this pgpool is (pgpool 4.2+).
+ * Without it the node id stays 0, the local node of configurations converted from pgpool 3.x.
+ */
+static int
+load_pgpool_node_id(const pgpool_options *opts, pool_config *cfg, diag_list *diags)
+{
+	char	   *dir;
+	char	   *path;
+	FILE	   *f;
+	char		line[64] = "";
+	char	   *end;
+	long		id;
+
+	if (!cfg->use_watchdog)
+		return 0;
+	dir = path_dirname(opts->config_file);
+	path = path_join_relative(dir, "pgpool_node_id");
+	free(dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+	{
+		free(path);
+		return 0;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	id = strtol(line, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
+		end++;
+	if (end == line || *end != '\0' || id < 0 || id >= CFG_MAX_WD_NODES)
+	{
+		diag_add(diags, DIAG_ERROR, path, 1, "pgpool_node_id must be a number from 0 to %d",
+				 CFG_MAX_WD_NODES - 1);
+		free(path);
+		return -1;
+	}
+	cfg->pgpool_node_id = (int) id;
+	free(path);
+	return 0;
+}
+
 int
 check_config_load_all(const pgpool_options *opts, pool_config *cfg, diag_list *diags)
 {
@@ -154,6 +197,8 @@ check_config_load_all(const pgpool_options *opts, pool_config *cfg, diag_list *d
 	hba_file   *hba;
 
 	if (cfg_load(cfg, opts->config_file, diags) < 0)
+		failed = 1;
+	if (load_pgpool_node_id(opts, cfg, diags) < 0)
 		failed = 1;
 	if (cfg_validate(cfg, diags) < 0)
 		failed = 1;

@@ -27,6 +27,7 @@
 #include "pcp/server.h"
 #include "pgng_config.h"
 #include "shmem/shmem.h"
+#include "watchdog/watchdog.h"
 
 /* How long fast/immediate shutdown lets children exit before they are killed. */
 #define CHILD_EXIT_GRACE_MS 5000
@@ -37,6 +38,7 @@ typedef struct server_state
 	pool_config *cfg;
 	supervisor	sup;
 	pcp_server	pcp;
+	wd_process	wd;
 	int			wake_fd;
 	char		unix_socket_path[256];
 	int			listen_fds[CHILD_MAX_LISTENERS];
@@ -119,6 +121,13 @@ daemonize(void)
 	return 0;
 }
 
+static int
+live_count(const server_state *st)
+{
+	return supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp) +
+		wd_process_live_count(&st->wd);
+}
+
 /*
  * Waits up to timeout_ms for every child to exit, reaping as they go; returns those left. Signals
  * that arrive meanwhile are added to *signals.
@@ -131,10 +140,10 @@ wait_children(server_state *st, int timeout_ms, unsigned *signals)
 	for (;;)
 	{
 		supervisor_reap(&st->sup);
-		if (supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp) == 0)
+		if (live_count(st) == 0)
 			return 0;
 		if (deadline >= 0 && net_now_ms() >= deadline)
-			return supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp);
+			return live_count(st);
 		net_wait_with_deadline(st->wake_fd, POLLIN, net_now_ms() + 200);
 		*signals |= parent_signals_take();
 	}
@@ -150,6 +159,7 @@ shutdown_children(server_state *st, unsigned sig)
 {
 	st->sup.respawn = false;
 	pcp_server_stop(&st->pcp);
+	wd_process_stop(&st->wd);
 	if (!(sig & (PSIG_INT | PSIG_QUIT)))
 	{
 		log_info("received smart shutdown request");
@@ -167,6 +177,7 @@ shutdown_children(server_state *st, unsigned sig)
 		{
 			supervisor_signal_all(&st->sup, SIGKILL);
 			pcp_server_signal(&st->pcp, SIGKILL);
+			wd_process_signal(&st->wd, SIGKILL);
 			wait_children(st, CHILD_EXIT_GRACE_MS, &sig);
 		}
 	}
@@ -198,6 +209,7 @@ main_loop(server_state *st)
 		/* a fork that failed earlier (EAGAIN) is retried here; so is a PCP process that died */
 		supervisor_fill(&st->sup);
 		pcp_server_fill(&st->pcp);
+		wd_process_fill(&st->wd);
 	}
 }
 
@@ -217,13 +229,13 @@ make_tls_contexts(server_state *st, child_context *tmpl)
 		log_warning("SSL is off for backends: %s", err);
 }
 
-/* A reaped process that is not a child: the PCP server (other helper processes go here too). */
+/* A reaped process that is not a child: the PCP server or the watchdog. */
 static bool
 helper_exited(void *arg, pid_t pid, int status)
 {
 	server_state *st = arg;
 
-	return pcp_server_reaped(&st->pcp, pid, status);
+	return pcp_server_reaped(&st->pcp, pid, status) || wd_process_reaped(&st->wd, pid, status);
 }
 
 static int
@@ -281,9 +293,13 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 	pcp_server_init(&st.pcp, cfg, opts->config_file, opts->pcp_file);
 	st.pcp.inherited_fds = st.listen_fds;
 	st.pcp.num_inherited_fds = st.num_listen_fds;
+	wd_process_init(&st.wd, cfg);
+	st.wd.inherited_fds = st.listen_fds;
+	st.wd.num_inherited_fds = st.num_listen_fds;
 	if (start_children(&st) == 0)
 	{
 		pcp_server_fill(&st.pcp);
+		wd_process_fill(&st.wd);
 		log_info("pgpool-ng successfully started (pgpool-II %s compatible), listening on port %d",
 				 PGPOOL_COMPAT_VERSION, cfg->port);
 		main_loop(&st);

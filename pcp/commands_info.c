@@ -272,19 +272,6 @@ pool_status(pcp_worker *w, pcp_reader *r)
 	return true;
 }
 
-static bool
-watchdog_info(pcp_worker *w, pcp_reader *r)
-{
-	(void) r;
-	if (!w->cfg->use_watchdog)
-		pcp_worker_error(w, "PCP: informing watchdog info failed", "watchdog is not enabled");
-	else
-		pcp_worker_error(w, "PCP: informing watchdog info failed",
-						 "the watchdog is not available yet in pgpool-ng: use_watchdog is "
-						 "accepted but no watchdog process runs");
-	return true;
-}
-
 pcp_handler
 pcp_info_handler(char kind)
 {
@@ -296,7 +283,7 @@ pcp_info_handler(char kind)
 		case 'N': return process_count;
 		case 'P': return process_info;
 		case 'B': return pool_status;
-		case 'W': return watchdog_info;
+		case 'W': return pcp_watchdog_info;
 		default: return NULL;
 	}
 }

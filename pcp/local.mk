@@ -1,7 +1,8 @@
 # pcp: the PCP server (a process forked by pgpool's main process, a worker per connection), the
 # client library and the pcp_* tools.
 libpgng_a_SOURCES += pcp/wire.c pcp/wire.h pcp/server.c pcp/server.h pcp/worker.c pcp/worker.h \
-	pcp/commands_info.c pcp/commands_action.c pcp/client.c pcp/client.h pcp/pcppass.c pcp/pcppass.h
+	pcp/commands_info.c pcp/commands_watchdog.c pcp/commands_action.c pcp/client.c pcp/client.h \
+	pcp/pcppass.c pcp/pcppass.h
 libpgng_a_SOURCES += pcp/tool.c pcp/tool.h pcp/wd_info.c pcp/wd_info.h
 
 PCP_TOOLS = pcp_node_count pcp_node_info pcp_health_check_stats pcp_proc_count pcp_proc_info \

@@ -53,6 +53,9 @@ typedef bool (*pcp_handler) (pcp_worker *w, pcp_reader *r);
 pcp_handler pcp_info_handler(char kind);
 pcp_handler pcp_action_handler(char kind);
 
+/* The 'W' handler (commands_watchdog.c): the watchdog's view from shared memory, as JSON. */
+bool		pcp_watchdog_info(pcp_worker *w, pcp_reader *r);
+
 /* Reads a node id or pid field as pgpool does (leading number, rest ignored); false if absent. */
 bool		pcp_read_int_field(pcp_reader *r, int *out);
 

@@ -62,6 +62,10 @@ typedef struct shm_region
 
 	/* Room for the failover request queue. */
 	_Alignas(SHM_CACHE_LINE) uint8_t reserved_for_failover[4096];
+
+	/* The watchdog's cluster view; one writer (the watchdog process), seqlock readers. */
+	_Alignas(SHM_CACHE_LINE) _Atomic uint64_t wd_seq;
+	shm_wd_view wd;
 } shm_region;
 
 /* One node's health-check statistics; the seqlock has one writer, the node's health-check process. */

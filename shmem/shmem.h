@@ -335,4 +335,48 @@ void		shm_request_post(unsigned int bits);
 /* Parent: takes and clears every pending request bit. */
 unsigned int shm_request_take(void);
 
+/* ---- watchdog cluster view (writer: the watchdog process only; everyone else reads) ---- */
+
+#define SHM_WD_MAX_NODES 32
+#define SHM_WD_NAME_SIZE 128
+
+/* One watchdog node as the local watchdog sees it. */
+typedef struct shm_wd_node
+{
+	int32_t		state;			/* pgpool's watchdog state numbers (4 LEADER, 7 STANDBY, 0 DEAD...) */
+	int32_t		membership;		/* 0 MEMBER */
+	int32_t		priority;
+	int32_t		pgpool_port;
+	int32_t		wd_port;
+	int32_t		pad;
+	int64_t		last_heard;		/* time_t of its last heartbeat, 0: never */
+	char		node_name[SHM_WD_NAME_SIZE];	/* "" until heard from */
+	char		host_name[SHM_WD_NAME_SIZE];
+} shm_wd_node;
+
+/* The cluster as the local watchdog sees it; published whole under a seqlock. */
+typedef struct shm_wd_view
+{
+	int32_t		num_nodes;		/* 0: no watchdog view published (yet) */
+	int32_t		local_node;		/* this pgpool's watchdog node id */
+	int32_t		leader_node;	/* -1: no leader known */
+	int32_t		alive_nodes;	/* self included */
+	int32_t		quorum_needed;	/* nodes, self included */
+	int32_t		quorum_status;	/* 1 exists, 0 on the edge, -1 absent (pgpool's numbers) */
+	int32_t		escalated;		/* 1: this node leads with a majority of votes */
+	int32_t		writer_pid;
+	int64_t		published_ms;	/* CLOCK_MONOTONIC ms of the publication (staleness) */
+	char		delegate_ip[64];
+	shm_wd_node nodes[SHM_WD_MAX_NODES];
+} shm_wd_view;
+
+/* Watchdog process: publishes a whole view. -1 when num_nodes is out of range. */
+int			shm_wd_publish(const shm_wd_view *view);
+
+/*
+ * Anyone: copies the last view. 0, or -1 without a region, before the first publication, or when
+ * no stable copy could be had within SHM_READ_DEADLINE_MS. Never waits on the watchdog process.
+ */
+int			shm_wd_read(shm_wd_view *out);
+
 #endif

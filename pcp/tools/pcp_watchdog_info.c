@@ -1,6 +1,6 @@
 /*
- * pcp_watchdog_info: the watchdog cluster, from the JSON document the server sends. pgpool-ng has no
- * watchdog yet, so its server answers with an error; against pgpool-II this prints pgpool's layout.
+ * pcp_watchdog_info: the watchdog cluster, from the JSON document the server sends (pgpool-ng's
+ * and pgpool-II's alike), in pgpool's layout.
  */
 #include <stdio.h>
 

@@ -1,0 +1,39 @@
+/*
+ * The watchdog's cluster view in shared memory: written whole by the watchdog process under a
+ * seqlock, copied by the parent, children and PCP without ever waiting on the watchdog.
+ */
+#include <string.h>
+
+#include "shmem/layout.h"
+#include "shmem/sync.h"
+
+int
+shm_wd_publish(const shm_wd_view *view)
+{
+	uint64_t	odd;
+
+	if (shm_base == NULL || view->num_nodes < 0 || view->num_nodes > SHM_WD_MAX_NODES)
+		return -1;
+	odd = shm_seq_write_begin(&shm_base->wd_seq);
+	memcpy(&shm_base->wd, view, sizeof(*view));
+	shm_seq_write_end(&shm_base->wd_seq, odd);
+	return 0;
+}
+
+int
+shm_wd_read(shm_wd_view *out)
+{
+	shm_retry	retry = SHM_RETRY_INIT;
+
+	if (shm_base == NULL)
+		return -1;
+	do
+	{
+		uint64_t	begin = shm_seq_read_begin(&shm_base->wd_seq);
+
+		memcpy(out, &shm_base->wd, sizeof(*out));
+		if (!shm_seq_read_torn(&shm_base->wd_seq, begin))
+			return out->num_nodes > 0 ? 0 : -1;
+	} while (shm_retry_wait(&retry));
+	return -1;
+}

@@ -1,0 +1,210 @@
+/*
+ * Unit tests of the watchdog (wire here, election in test_watchdog_election.c).
+ * watchdog/wire.c: round trip, signature, and every kind of malformed input (each
+ * truncation, each flipped byte, wrong key, bad fields behind a valid signature).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/hmac.h>
+
+#include "unit/runner.h"
+#include "unit/test_watchdog.h"
+#include "watchdog/election.h"
+#include "watchdog/wire.h"
+
+static const char key[] = "s3cret";
+
+static void
+sample(wd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = WD_MSG_HEARTBEAT;
+	m->node_id = 2;
+	m->boot_id = 0x0102030405060708ULL;
+	m->seq = 77;
+	m->priority = 5;
+	m->state = WD_STATE_STANDBY;
+	m->vote_for = 1;
+	m->vote_lease_ms = 2000;
+	m->leader_id = 1;
+	m->start_time = 1764000000;
+	m->pgpool_port = 9999;
+	m->wd_port = 9000;
+	snprintf(m->node_name, sizeof(m->node_name), "10.213.0.3:9999 Linux host3");
+	snprintf(m->host_name, sizeof(m->host_name), "10.213.0.3");
+}
+
+static int
+encode(const wd_msg *m, uint8_t *buf)
+{
+	return wd_wire_encode(m, key, strlen(key), buf, WD_WIRE_MAX_SIZE);
+}
+
+static void
+test_roundtrip(void)
+{
+	wd_msg		m, out;
+	uint8_t		buf[WD_WIRE_MAX_SIZE + 16];
+	int			n;
+	size_t		used = 0;
+
+	sample(&m);
+	n = encode(&m, buf);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(wd_wire_frame_length(buf, (size_t) n), n);
+	/* trailing bytes (a TCP stream) are not part of the message */
+	memset(buf + n, 'x', 16);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n + 16, key, strlen(key), &out, &used), WD_WIRE_OK);
+	CU_ASSERT_EQUAL(used, (size_t) n);
+	CU_ASSERT_EQUAL(out.type, m.type);
+	CU_ASSERT_EQUAL(out.node_id, 2);
+	CU_ASSERT_EQUAL(out.boot_id, m.boot_id);
+	CU_ASSERT_EQUAL(out.seq, 77);
+	CU_ASSERT_EQUAL(out.priority, 5);
+	CU_ASSERT_EQUAL(out.state, WD_STATE_STANDBY);
+	CU_ASSERT_EQUAL(out.vote_for, 1);
+	CU_ASSERT_EQUAL(out.vote_lease_ms, 2000);
+	CU_ASSERT_EQUAL(out.leader_id, 1);
+	CU_ASSERT_EQUAL(out.start_time, 1764000000);
+	CU_ASSERT_EQUAL(out.pgpool_port, 9999);
+	CU_ASSERT_EQUAL(out.wd_port, 9000);
+	CU_ASSERT_STRING_EQUAL(out.node_name, m.node_name);
+	CU_ASSERT_STRING_EQUAL(out.host_name, m.host_name);
+	/* -1 (nobody) survives */
+	m.vote_for = -1;
+	m.leader_id = -1;
+	n = encode(&m, buf);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_OK);
+	CU_ASSERT_EQUAL(out.vote_for, -1);
+	CU_ASSERT_EQUAL(out.leader_id, -1);
+}
+
+static void
+test_wrong_key_and_empty_key(void)
+{
+	wd_msg		m, out;
+	uint8_t		buf[WD_WIRE_MAX_SIZE];
+	int			n;
+
+	sample(&m);
+	n = encode(&m, buf);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, "s3creT", 6, &out, NULL), WD_WIRE_BAD_HMAC);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, "", 0, &out, NULL), WD_WIRE_BAD_HMAC);
+	n = wd_wire_encode(&m, "", 0, buf, sizeof(buf));
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, "", 0, &out, NULL), WD_WIRE_OK);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_BAD_HMAC);
+}
+
+/* Every prefix is refused; every single flipped bit is refused. */
+static void
+test_truncations_and_flips(void)
+{
+	wd_msg		m, out;
+	uint8_t		buf[WD_WIRE_MAX_SIZE];
+	int			n;
+	int			accepted = 0;
+
+	sample(&m);
+	n = encode(&m, buf);
+	for (int len = 0; len < n; len++)
+		if (wd_wire_decode(buf, (size_t) len, key, strlen(key), &out, NULL) == WD_WIRE_OK)
+			accepted++;
+	CU_ASSERT_EQUAL(accepted, 0);
+	for (int i = 0; i < n; i++)
+		for (int bit = 0; bit < 8; bit++)
+		{
+			buf[i] ^= (uint8_t) (1 << bit);
+			if (wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL) == WD_WIRE_OK)
+				accepted++;
+			buf[i] ^= (uint8_t) (1 << bit);
+		}
+	CU_ASSERT_EQUAL(accepted, 0);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_OK);
+}
+
+/* Re-signs buf[0..n) after a change, as a peer holding the key (but a buggy one) would. */
+static void
+resign(uint8_t *buf, int n)
+{
+	unsigned int len = 0;
+
+	HMAC(EVP_sha256(), key, (int) strlen(key), buf, (size_t) n - WD_WIRE_HMAC_SIZE,
+		 buf + n - WD_WIRE_HMAC_SIZE, &len);
+}
+
+static wd_wire_status
+decode_patched(const wd_msg *m, int offset, uint8_t value)
+{
+	uint8_t		buf[WD_WIRE_MAX_SIZE];
+	wd_msg		out;
+	int			n = encode(m, buf);
+
+	buf[offset] = value;
+	resign(buf, n);
+	return wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL);
+}
+
+/* Signed but malformed: the decoder checks fields, names and lengths too. */
+static void
+test_signed_garbage(void)
+{
+	wd_msg		m;
+
+	sample(&m);
+	CU_ASSERT_EQUAL(decode_patched(&m, 0, 'X'), WD_WIRE_BAD_MAGIC);
+	CU_ASSERT_EQUAL(decode_patched(&m, 4, 9), WD_WIRE_BAD_VERSION);
+	CU_ASSERT_EQUAL(decode_patched(&m, 5, 0), WD_WIRE_BAD_TYPE);
+	CU_ASSERT_EQUAL(decode_patched(&m, 5, 200), WD_WIRE_BAD_TYPE);
+	CU_ASSERT_EQUAL(decode_patched(&m, 8, 0x80), WD_WIRE_BAD_FIELD);	/* node id < 0 */
+	CU_ASSERT_EQUAL(decode_patched(&m, 32, 0x7f), WD_WIRE_BAD_FIELD);	/* state */
+	CU_ASSERT_EQUAL(decode_patched(&m, 60, 5), WD_WIRE_BAD_LENGTH);	/* name shorter than said */
+	CU_ASSERT_EQUAL(decode_patched(&m, 60, 250), WD_WIRE_BAD_LENGTH);	/* name past the end */
+	CU_ASSERT_EQUAL(decode_patched(&m, 61, 0x01), WD_WIRE_BAD_FIELD);	/* control character */
+	CU_ASSERT_EQUAL(decode_patched(&m, 6, 0x7f), WD_WIRE_BAD_LENGTH);	/* over the maximum */
+}
+
+static void
+test_encode_limits(void)
+{
+	wd_msg		m, out;
+	uint8_t		buf[WD_WIRE_MAX_SIZE];
+	int			n;
+
+	sample(&m);
+	memset(m.node_name, 'n', WD_WIRE_NAME_MAX);
+	m.node_name[WD_WIRE_NAME_MAX] = '\0';
+	memset(m.host_name, 'h', WD_WIRE_NAME_MAX);
+	m.host_name[WD_WIRE_NAME_MAX] = '\0';
+	n = encode(&m, buf);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_OK);
+	CU_ASSERT_EQUAL(strlen(out.node_name), WD_WIRE_NAME_MAX);
+	CU_ASSERT_EQUAL(wd_wire_encode(&m, key, strlen(key), buf, 100), -WD_WIRE_TOO_BIG);
+	m.type = 0;
+	CU_ASSERT_EQUAL(wd_wire_encode(&m, key, strlen(key), buf, sizeof(buf)), -WD_WIRE_BAD_TYPE);
+	CU_ASSERT_EQUAL(wd_wire_frame_length(buf, 3), 0);
+	CU_ASSERT_EQUAL(wd_wire_frame_length((const uint8_t *) "GET / HTTP/1.0", 14), -1);
+}
+
+static CU_TestInfo wire_tests[] = {
+	{"round trip of every field, trailing bytes ignored", test_roundtrip},
+	{"wrong key or empty key refused", test_wrong_key_and_empty_key},
+	{"every truncation and every flipped bit refused", test_truncations_and_flips},
+	{"signed but malformed: magic, version, type, fields, names, length", test_signed_garbage},
+	{"longest names fit; small buffer and bad type refused", test_encode_limits},
+	CU_TEST_INFO_NULL
+};
+
+static CU_SuiteInfo suites[] = {
+	{"watchdog wire", NULL, NULL, NULL, NULL, wire_tests},
+	{"watchdog election", NULL, NULL, NULL, NULL, wd_election_tests},
+	CU_SUITE_INFO_NULL
+};
+
+int
+main(void)
+{
+	return unit_run("test_watchdog", suites);
+}

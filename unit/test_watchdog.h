@@ -1,0 +1,9 @@
+/* Suites of unit/test_watchdog, one per file. */
+#ifndef PGNG_UNIT_TEST_WATCHDOG_H
+#define PGNG_UNIT_TEST_WATCHDOG_H
+
+#include <CUnit/CUnit.h>
+
+extern CU_TestInfo wd_election_tests[];
+
+#endif

@@ -1,0 +1,11 @@
+# watchdog: the watchdog process (membership, UDP heartbeat, leased-vote election, quorum) and the
+# parent's handle on it; it publishes the cluster view in shared memory (shmem/watchdog.c).
+libpgng_a_SOURCES += watchdog/wire.c watchdog/wire.h watchdog/election.c watchdog/election.h \
+	watchdog/membership.c watchdog/membership.h watchdog/heartbeat.c watchdog/heartbeat.h \
+	watchdog/process.c watchdog/launcher.c watchdog/watchdog.h
+
+check_PROGRAMS += unit/test_watchdog
+unit_test_watchdog_SOURCES = unit/test_watchdog.c unit/test_watchdog_election.c unit/test_watchdog.h
+unit_test_watchdog_CFLAGS = $(UNIT_CFLAGS)
+unit_test_watchdog_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_watchdog

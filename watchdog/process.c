@@ -1,0 +1,269 @@
+/*
+ * The watchdog process's loop: receive heartbeats, run the election step, send our heartbeat when
+ * due or when our vote changed, publish the cluster view. One poll with a short deadline per turn;
+ * nothing in here blocks.
+ */
+#include "watchdog/watchdog.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "common/log.h"
+#include "common/ps_title.h"
+#include "net/sock.h"
+#include "shmem/shmem.h"
+#include "watchdog/election.h"
+#include "watchdog/heartbeat.h"
+#include "watchdog/membership.h"
+
+#define WD_TURN_MS 100			/* leases and deadlines are looked at this often */
+#define WD_MAX_DATAGRAMS_PER_TURN 64
+#define WD_BAD_MESSAGE_LOG_MS 10000
+
+typedef struct wd_ctx
+{
+	const pool_config *cfg;
+	const char *key;
+	wd_members	m;
+	wd_election e;
+	wd_timing	t;
+	int			fd;
+	pid_t		parent;
+	uint64_t	boot_id;
+	uint64_t	seq;
+	time_t		start_time;
+	int64_t		next_send_ms;
+	int64_t		last_bad_log_ms;
+	int			shown_state;	/* last local state logged */
+	int			shown_leader;
+} wd_ctx;
+
+static volatile sig_atomic_t wd_stop_requested;
+
+static void
+on_stop(int signo)
+{
+	(void) signo;
+	wd_stop_requested = 1;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+}
+
+static void
+fill_msg(wd_ctx *c, int state, int leader, wd_msg *msg)
+{
+	const wd_peer *me = &c->m.peers[c->m.self];
+
+	memset(msg, 0, sizeof(*msg));
+	msg->type = WD_MSG_HEARTBEAT;
+	msg->node_id = c->m.self;
+	msg->boot_id = c->boot_id;
+	msg->seq = ++c->seq;
+	msg->priority = c->m.priority;
+	msg->state = state;
+	msg->vote_for = state == WD_STATE_SHUTDOWN ? -1 : c->e.vote_for;
+	msg->vote_lease_ms = (uint32_t) c->e.lease_ms;
+	msg->leader_id = leader;
+	msg->start_time = c->start_time;
+	msg->pgpool_port = (uint16_t) me->pgpool_port;
+	msg->wd_port = (uint16_t) me->wd_port;
+	snprintf(msg->node_name, sizeof(msg->node_name), "%s", c->m.node_name);
+	snprintf(msg->host_name, sizeof(msg->host_name), "%s", me->host);
+}
+
+static void
+send_heartbeat(wd_ctx *c, int state, int leader, int64_t now_ms)
+{
+	wd_msg		msg;
+
+	fill_msg(c, state, leader, &msg);
+	wd_heartbeat_send(c->fd, &c->m, &msg, c->key);
+	wd_election_note_sent(&c->e, now_ms);
+	c->next_send_ms = now_ms + c->t.interval_ms;
+}
+
+static void
+receive_all(wd_ctx *c, int64_t now_ms)
+{
+	for (int i = 0; i < WD_MAX_DATAGRAMS_PER_TURN; i++)
+	{
+		wd_msg		msg;
+		wd_wire_status st = WD_WIRE_OK;
+		int			rc = wd_heartbeat_receive(c->fd, c->key, &msg, &st);
+
+		if (rc == 0)
+			return;
+		if (rc < 0 || wd_members_accept(&c->m, &msg, now_ms, time(NULL)) == WD_UNKNOWN_NODE)
+		{
+			if (now_ms - c->last_bad_log_ms >= WD_BAD_MESSAGE_LOG_MS)
+			{
+				c->last_bad_log_ms = now_ms;
+				log_warning("watchdog: ignoring a heartbeat on UDP port %d: %s",
+							c->m.heartbeat_port,
+							rc < 0 ? wd_wire_status_name(st) : "from an unknown node id");
+			}
+		}
+	}
+}
+
+static void
+publish_node(const wd_ctx *c, int i, int64_t now_ms, int local_state, shm_wd_node *n)
+{
+	const wd_peer *p = &c->m.peers[i];
+
+	n->membership = 0;
+	n->pgpool_port = p->pgpool_port;
+	n->wd_port = p->wd_port;
+	snprintf(n->host_name, sizeof(n->host_name), "%s", p->host);
+	if (i == c->m.self)
+	{
+		n->state = local_state;
+		n->priority = c->m.priority;
+		n->last_heard = time(NULL);
+		snprintf(n->node_name, sizeof(n->node_name), "%s", c->m.node_name);
+		return;
+	}
+	n->state = wd_members_peer_state(&c->m, &c->t, i, now_ms);
+	n->priority = p->heard ? p->last.priority : 0;
+	n->last_heard = p->heard ? p->last_heard_wall : 0;
+	snprintf(n->node_name, sizeof(n->node_name), "%s", p->heard ? p->last.node_name : "");
+}
+
+static void
+publish_view(const wd_ctx *c, const wd_elect_peer *peers, int64_t now_ms, int local_state)
+{
+	static shm_wd_view v;
+	int			alive = wd_members_alive(&c->m, &c->t, now_ms);
+
+	memset(&v, 0, sizeof(v));
+	v.num_nodes = c->m.num_nodes;
+	v.local_node = c->m.self;
+	v.leader_node = local_state == WD_STATE_SHUTDOWN ? -1 : wd_election_leader(&c->e, peers);
+	v.alive_nodes = alive;
+	v.quorum_needed = wd_quorum_needed(c->m.num_nodes, c->e.half_votes);
+	v.quorum_status = wd_quorum_status(alive, c->m.num_nodes, c->e.half_votes);
+	v.escalated = c->e.leader ? 1 : 0;
+	v.writer_pid = (int32_t) getpid();
+	v.published_ms = net_now_ms();
+	snprintf(v.delegate_ip, sizeof(v.delegate_ip), "%s", c->cfg->delegate_IP);
+	for (int i = 0; i < c->m.num_nodes; i++)
+		publish_node(c, i, now_ms, local_state, &v.nodes[i]);
+	shm_wd_publish(&v);
+}
+
+static void
+log_changes(wd_ctx *c, int state, int leader)
+{
+	if (state == c->shown_state && leader == c->shown_leader)
+		return;
+	if (state == WD_STATE_LEADER && c->shown_state != WD_STATE_LEADER)
+		log_info("watchdog: this node (%d) is the leader, with quorum", c->m.self);
+	else if (state != WD_STATE_LEADER && c->shown_state == WD_STATE_LEADER)
+		log_info("watchdog: this node (%d) is no longer the leader", c->m.self);
+	else if (leader != c->shown_leader)
+		log_info("watchdog: leader is node %d (this node %d is %s)", leader, c->m.self,
+				 wd_state_name(state));
+	c->shown_state = state;
+	c->shown_leader = leader;
+	ps_title_set("watchdog: %s", wd_state_name(state));
+}
+
+static void
+turn(wd_ctx *c)
+{
+	wd_elect_peer peers[WD_MAX_NODES];
+	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+	int64_t		now = net_now_ms();
+	int64_t		wait = c->next_send_ms - now;
+	bool		changed;
+	int			state;
+	int			leader;
+
+	if (wait > WD_TURN_MS)
+		wait = WD_TURN_MS;
+	if (poll(&pfd, 1, wait > 0 ? (int) wait : 0) < 0 && errno != EINTR)
+		log_warning("watchdog: poll failed: %s", strerror(errno));
+	now = net_now_ms();
+	receive_all(c, now);
+	wd_members_elect_view(&c->m, &c->t, now, peers);
+	changed = wd_election_step(&c->e, peers, now);
+	state = wd_election_local_state(&c->e, peers, now);
+	leader = wd_election_leader(&c->e, peers);
+	if (changed || now >= c->next_send_ms)
+		send_heartbeat(c, state, leader, now);
+	publish_view(c, peers, now, state);
+	log_changes(c, state, leader);
+}
+
+static int
+setup(wd_ctx *c, const pool_config *cfg)
+{
+	char		err[256];
+
+	memset(c, 0, sizeof(*c));
+	c->cfg = cfg;
+	c->key = cfg->wd_authkey ? cfg->wd_authkey : "";
+	c->parent = getppid();
+	c->start_time = time(NULL);
+	c->shown_state = -1;
+	c->shown_leader = -2;
+	if (RAND_bytes((unsigned char *) &c->boot_id, sizeof(c->boot_id)) != 1)
+		c->boot_id = ((uint64_t) getpid() << 32) ^ (uint64_t) net_now_ms();
+	if (wd_members_init(&c->m, cfg, err, sizeof(err)) != 0 ||
+		(c->fd = wd_heartbeat_open(c->m.heartbeat_port, err, sizeof(err))) < 0)
+	{
+		log_fatal("watchdog: %s", err);
+		return -1;
+	}
+	wd_timing_from_config(cfg->wd_heartbeat_keepalive, cfg->wd_heartbeat_deadtime, &c->t);
+	wd_election_init(&c->e, c->m.self, c->m.num_nodes, cfg->enable_consensus_with_half_votes,
+					 &c->t, net_now_ms());
+	log_info("watchdog: node %d of %d (\"%s\"), heartbeat on UDP port %d every %d ms, "
+			 "deadtime %d ms, vote lease %d ms", c->m.self, c->m.num_nodes, c->m.node_name,
+			 c->m.heartbeat_port, c->t.interval_ms, c->t.dead_ms, c->t.lease_ms);
+	return 0;
+}
+
+void
+wd_main(const pool_config *cfg)
+{
+	static wd_ctx c;
+	wd_elect_peer peers[WD_MAX_NODES];
+
+	install_signals();
+	log_set_process_name("watchdog");
+	ps_title_set("watchdog");
+	if (setup(&c, cfg) != 0)
+		_exit(1);
+	while (!wd_stop_requested && getppid() == c.parent)
+		turn(&c);
+	/* tell the others at once, so that they do not wait for the deadtime */
+	wd_members_elect_view(&c.m, &c.t, net_now_ms(), peers);
+	c.e.vote_for = -1;
+	c.e.leader = false;
+	send_heartbeat(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());
+	publish_view(&c, peers, net_now_ms(), WD_STATE_SHUTDOWN);
+	close(c.fd);
+	_exit(0);
+}
