@@ -139,17 +139,24 @@ make_new_entry(session *s)
 	return 0;
 }
 
+/* After a node refused or did not answer, this child leaves it alone for a while. */
+#define EXTRA_NODE_RETRY_S 10
+
 /*
  * With load balancing, a set also connects the other usable nodes, as pgpool does (a node of
- * weight 0 may still be named by a redirect preference or drawn per statement): a new set at once, a cached one the nodes it lost (a standby that restarted). A node that
- * cannot be reached is simply left out. A set whose login the client answered itself (md5 passed
- * through) cannot log in again without it, so it stays with its node.
+ * weight 0 may still be named by a redirect preference or drawn per statement): a new set at
+ * once, a cached one the nodes it lost (a standby that restarted). A node that cannot be reached
+ * is left out, and this child does not try it again for EXTRA_NODE_RETRY_S: a host that does not
+ * answer would cost every session connect_timeout. A set whose login the client answered itself
+ * (md5 passed through) cannot log in again without it, so it stays with its node.
  */
 static void
 connect_extra_nodes(session *s)
 {
+	static time_t retry_after[CFG_MAX_BACKENDS];
 	const pool_config *cfg = s->cfg;
 	shm_backend_table table;
+	time_t		now = time(NULL);
 
 	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION ||
 		cfg->num_backends < 2 || s->entry->passed_through || shm_backends_snapshot(&table) == 0 ||
@@ -157,8 +164,9 @@ connect_extra_nodes(session *s)
 		return;
 	for (int node = 0; node < s->entry->num_backends && node < table.num_backends; node++)
 		if (node != s->entry->main_node && !s->entry->backends[node].connected &&
-			shm_backend_usable(&table.nodes[node]))
-			session_connect_extra_backend(s, node);
+			shm_backend_usable(&table.nodes[node]) && now >= retry_after[node] &&
+			session_connect_extra_backend(s, node) != 0)
+			retry_after[node] = now + EXTRA_NODE_RETRY_S;	/* each session would wait for it */
 }
 
 /* Authentication and the connection set; 0 when the client has been welcomed. */
