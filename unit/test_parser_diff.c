@@ -92,10 +92,12 @@ static int
 compare_split(const char *name, PgQuerySplitResult r, const char *text, const sql_span *ours, int n)
 {
 	int			agree = 0;
+	int			rc;
 
 	if (r.error)
 	{
 		printf("split %s: error: %s\n", name, r.error->message);
+		pg_query_free_split_result(r);
 		return -1;
 	}
 	for (int i = 0; i < n && i < r.n_stmts; i++)
@@ -113,7 +115,9 @@ compare_split(const char *name, PgQuerySplitResult r, const char *text, const sq
 			printf("split %s: first difference at statement %d (offset %zu vs %zu)\n", name, i, a, b);
 	}
 	printf("split: ours %d statements, %s %d; %d agree\n", n, name, r.n_stmts, agree);
-	return agree == n && n == r.n_stmts ? 0 : 1;
+	rc = agree == n && n == r.n_stmts ? 0 : 1;
+	pg_query_free_split_result(r);
+	return rc;
 }
 
 static bool
