@@ -8,9 +8,13 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "net/sock.h"
 #include "pcp/worker.h"
 #include "shmem/shmem.h"
 #include "watchdog/election.h"
+
+/* The watchdog publishes every 100 ms; a view older than this means it is not running. */
+#define WD_VIEW_STALE_MS 3000
 
 typedef struct json_buf
 {
@@ -152,6 +156,16 @@ pcp_watchdog_info(pcp_worker *w, pcp_reader *r)
 	{
 		pcp_worker_error(w, "PCP: informing watchdog info failed",
 						 "the watchdog process has not published its view yet");
+		free(v);
+		return true;
+	}
+	if (net_now_ms() - v->published_ms > WD_VIEW_STALE_MS)
+	{
+		char		detail[128];
+
+		snprintf(detail, sizeof(detail), "the watchdog process has not updated its view for %lld ms "
+				 "(see pgpool's log)", (long long) (net_now_ms() - v->published_ms));
+		pcp_worker_error(w, "PCP: informing watchdog info failed", detail);
 		free(v);
 		return true;
 	}

@@ -3,11 +3,17 @@
  * watchdog/wire.c: round trip, signature, and every kind of malformed input (each
  * truncation, each flipped byte, wrong key, bad fields behind a valid signature).
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/hmac.h>
 
+#include "config/config.h"
+#include "shmem/shmem.h"
 #include "unit/runner.h"
 #include "unit/test_watchdog.h"
 #include "watchdog/election.h"
@@ -188,12 +194,94 @@ test_encode_limits(void)
 	CU_ASSERT_EQUAL(wd_wire_frame_length((const uint8_t *) "GET / HTTP/1.0", 14), -1);
 }
 
+/* A view whose every field says the same number n: a torn copy mixes two numbers. */
+static void
+fill_view(shm_wd_view *v, int n)
+{
+	memset(v, 0, sizeof(*v));
+	v->num_nodes = 3;
+	v->local_node = n % 3;
+	v->leader_node = n % 3;
+	v->alive_nodes = n;
+	v->quorum_needed = n;
+	v->published_ms = n;
+	for (int i = 0; i < SHM_WD_MAX_NODES; i++)
+	{
+		v->nodes[i].state = n;
+		v->nodes[i].last_heard = n;
+		snprintf(v->nodes[i].node_name, sizeof(v->nodes[i].node_name), "node-%d", n);
+	}
+}
+
+static bool
+view_consistent(const shm_wd_view *v)
+{
+	char		name[SHM_WD_NAME_SIZE];
+	int			n = v->alive_nodes;
+
+	snprintf(name, sizeof(name), "node-%d", n);
+	for (int i = 0; i < SHM_WD_MAX_NODES; i++)
+		if (v->nodes[i].state != n || v->nodes[i].last_heard != n ||
+			strcmp(v->nodes[i].node_name, name) != 0)
+			return false;
+	return v->quorum_needed == n && v->published_ms == n;
+}
+
+/* The view in shared memory: nothing before the first publication; a writer process never tears it. */
+static void
+test_shm_view(void)
+{
+	pool_config *cfg = cfg_create();
+	shm_wd_view *v = calloc(1, sizeof(*v));
+	int			torn = 0;
+	int			seen_changes = 0;
+	int			last = -1;
+	pid_t		writer;
+
+	CU_ASSERT_EQUAL_FATAL(shm_create(cfg), 0);
+	CU_ASSERT_EQUAL(shm_wd_read(v), -1);
+	v->num_nodes = SHM_WD_MAX_NODES + 1;
+	CU_ASSERT_EQUAL(shm_wd_publish(v), -1);
+	fill_view(v, 1);
+	CU_ASSERT_EQUAL(shm_wd_publish(v), 0);
+	writer = fork();
+	if (writer == 0)
+	{
+		static shm_wd_view w;
+
+		for (int n = 2;; n++)
+		{
+			fill_view(&w, n);
+			shm_wd_publish(&w);
+		}
+	}
+	CU_ASSERT_FATAL(writer > 0);
+	for (int i = 0; i < 20000; i++)
+	{
+		if (shm_wd_read(v) != 0)
+			continue;
+		if (!view_consistent(v))
+			torn++;
+		if (v->alive_nodes != last)
+			seen_changes++;
+		last = v->alive_nodes;
+	}
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	CU_ASSERT_EQUAL(torn, 0);
+	CU_ASSERT(seen_changes > 1);	/* the reader did see the writer's work */
+	shm_destroy();
+	cfg_destroy(cfg);
+	free(v);
+}
+
 static CU_TestInfo wire_tests[] = {
 	{"round trip of every field, trailing bytes ignored", test_roundtrip},
 	{"wrong key or empty key refused", test_wrong_key_and_empty_key},
 	{"every truncation and every flipped bit refused", test_truncations_and_flips},
 	{"signed but malformed: magic, version, type, fields, names, length", test_signed_garbage},
 	{"longest names fit; small buffer and bad type refused", test_encode_limits},
+	{"shared view: none before publication; a busy writer never tears a read", test_shm_view},
 	CU_TEST_INFO_NULL
 };
 

@@ -2,7 +2,8 @@
 # parent's handle on it; it publishes the cluster view in shared memory (shmem/watchdog.c).
 libpgng_a_SOURCES += watchdog/wire.c watchdog/wire.h watchdog/election.c watchdog/election.h \
 	watchdog/membership.c watchdog/membership.h watchdog/heartbeat.c watchdog/heartbeat.h \
-	watchdog/process.c watchdog/launcher.c watchdog/watchdog.h
+	watchdog/escalation.c watchdog/escalation.h watchdog/process.c watchdog/launcher.c \
+	watchdog/watchdog.h
 
 check_PROGRAMS += unit/test_watchdog
 unit_test_watchdog_SOURCES = unit/test_watchdog.c unit/test_watchdog_election.c unit/test_watchdog.h

@@ -125,6 +125,13 @@ wd_members_accept(wd_members *m, const wd_msg *msg, int64_t now_ms, time_t now_w
 	return WD_ACCEPTED;
 }
 
+void
+wd_members_forget_votes(wd_members *m)
+{
+	for (int i = 0; i < m->num_nodes; i++)
+		m->peers[i].vote_expires_ms = 0;
+}
+
 static bool
 heard_within(const wd_peer *p, int64_t now_ms, int ms)
 {

@@ -58,6 +58,9 @@ typedef enum
 /* Records a decoded, authenticated message received at now_ms. */
 wd_accept_result wd_members_accept(wd_members *m, const wd_msg *msg, int64_t now_ms, time_t now_wall);
 
+/* Drops every vote received so far (after this process was not scheduled for a while). */
+void		wd_members_forget_votes(wd_members *m);
+
 /* What election needs: alive (heard within dead_ms) and fresh, votes with their local expiry. */
 void		wd_members_elect_view(const wd_members *m, const wd_timing *t, int64_t now_ms,
 								  wd_elect_peer *out);

@@ -19,11 +19,12 @@
 #include "net/sock.h"
 #include "shmem/shmem.h"
 #include "watchdog/election.h"
+#include "watchdog/escalation.h"
 #include "watchdog/heartbeat.h"
 #include "watchdog/membership.h"
 
 #define WD_TURN_MS 100			/* leases and deadlines are looked at this often */
-#define WD_MAX_DATAGRAMS_PER_TURN 64
+#define WD_MAX_DATAGRAMS_PER_TURN 4096	/* drain the socket: the last word of each peer counts */
 #define WD_BAD_MESSAGE_LOG_MS 10000
 
 typedef struct wd_ctx
@@ -33,12 +34,14 @@ typedef struct wd_ctx
 	wd_members	m;
 	wd_election e;
 	wd_timing	t;
+	wd_commands commands;		/* escalation and de-escalation commands running */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
 	uint64_t	seq;
 	time_t		start_time;
 	int64_t		next_send_ms;
+	int64_t		last_turn_ms;
 	int64_t		last_bad_log_ms;
 	int			shown_state;	/* last local state logged */
 	int			shown_leader;
@@ -172,15 +175,24 @@ publish_view(const wd_ctx *c, const wd_elect_peer *peers, int64_t now_ms, int lo
 	shm_wd_publish(&v);
 }
 
+/* Logs what changed; runs the escalation commands when leadership came or went. */
 static void
-log_changes(wd_ctx *c, int state, int leader)
+act_on_changes(wd_ctx *c, int state, int leader, int64_t now_ms)
 {
 	if (state == c->shown_state && leader == c->shown_leader)
 		return;
 	if (state == WD_STATE_LEADER && c->shown_state != WD_STATE_LEADER)
+	{
 		log_info("watchdog: this node (%d) is the leader, with quorum", c->m.self);
+		wd_command_start(&c->commands, c->cfg->wd_escalation_command, "wd_escalation_command",
+						 now_ms);
+	}
 	else if (state != WD_STATE_LEADER && c->shown_state == WD_STATE_LEADER)
+	{
 		log_info("watchdog: this node (%d) is no longer the leader", c->m.self);
+		wd_command_start(&c->commands, c->cfg->wd_de_escalation_command,
+						 "wd_de_escalation_command", now_ms);
+	}
 	else if (leader != c->shown_leader)
 		log_info("watchdog: leader is node %d (this node %d is %s)", leader, c->m.self,
 				 wd_state_name(state));
@@ -206,6 +218,18 @@ turn(wd_ctx *c)
 		log_warning("watchdog: poll failed: %s", strerror(errno));
 	now = net_now_ms();
 	receive_all(c, now);
+	if (c->last_turn_ms != 0 && now - c->last_turn_ms > WD_TURN_MS + c->t.margin_ms)
+	{
+		/*
+		 * We were not running (stopped, starved): what waited in the socket is old, and a vote in
+		 * it counted from now would outlive the lease its sender gave. Count none until peers speak
+		 * again; a leader steps down meanwhile.
+		 */
+		log_warning("watchdog: not scheduled for %lld ms; ignoring the votes received meanwhile",
+					(long long) (now - c->last_turn_ms));
+		wd_members_forget_votes(&c->m);
+	}
+	c->last_turn_ms = now;
 	wd_members_elect_view(&c->m, &c->t, now, peers);
 	changed = wd_election_step(&c->e, peers, now);
 	state = wd_election_local_state(&c->e, peers, now);
@@ -213,7 +237,8 @@ turn(wd_ctx *c)
 	if (changed || now >= c->next_send_ms)
 		send_heartbeat(c, state, leader, now);
 	publish_view(c, peers, now, state);
-	log_changes(c, state, leader);
+	act_on_changes(c, state, leader, now);
+	wd_command_reap(&c->commands, now);
 }
 
 static int
@@ -264,6 +289,7 @@ wd_main(const pool_config *cfg)
 	c.e.leader = false;
 	send_heartbeat(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());
 	publish_view(&c, peers, net_now_ms(), WD_STATE_SHUTDOWN);
+	act_on_changes(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());
 	close(c.fd);
 	_exit(0);
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Watchdog partitions: three pgpool-ng nodes, each in its own network namespace on a bridge this test
+# makes (10.213.151.0/24, nothing routed off it) and always removes. The leader's link is cut: the other
+# two elect a leader within wd_heartbeat_deadtime + 2 s, the isolated node steps down, and when the
+# link comes back it rejoins as standby. The same cut for each node in turn; then the leader's link
+# flaps (down/up every 2 s for 30 s). Every 100 ms: never two nodes that lead with quorum.
+. "$PGNG_SRC/regress/lib/testlib.sh"
+. "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/netns.sh"
+. "$PGNG_SRC/regress/lib/watchdog.sh"
+require_bin pgpool pg_md5 pcp_watchdog_info
+command -v ip >/dev/null || skip "no ip command"
+
+DEADTIME=3
+BOUND_MS=$(( (DEADTIME + 2) * 1000 ))
+FLAP_S=${PGNG_WD_FLAP_S:-30}
+netns_setup 3 10.213.151
+wd_pcp_setup
+
+# start_node I: pgpool-ng in namespace I, same ports everywhere (each namespace has its own).
+start_node()
+{
+	local node=$1 dir=$PGNG_TMP/wd$1 j
+	mkdir -p "$dir"
+	rm -f "$dir/pgpool.pid"
+	PGPOOL_DIR=$dir
+	PGPOOL_PORT=9999
+	{
+		echo "listen_addresses = '*'"
+		echo "pcp_listen_addresses = '*'"
+		echo "pcp_port = 9898"
+		echo "search_primary_node_timeout = 1"
+		echo "use_watchdog = on"
+		echo "wd_authkey = 'regress-151'"
+		echo "wd_lifecheck_method = 'heartbeat'"
+		echo "wd_heartbeat_keepalive = 1"
+		echo "wd_heartbeat_deadtime = $DEADTIME"
+		echo "log_min_messages = info"
+		for j in 0 1 2; do
+			echo "hostname$j = '${NETNS_IP[j]}'"
+			echo "wd_port$j = 9000"
+			echo "pgpool_port$j = 9999"
+			echo "heartbeat_hostname$j = '${NETNS_IP[j]}'"
+			echo "heartbeat_port$j = 9694"
+		done
+	} >"$dir/extra.conf"
+	mapfile -t lines <"$dir/extra.conf"
+	pgpool_write_conf "${lines[@]}"
+	echo "$node" >"$dir/pgpool_node_id"
+	PCP[node]=9898
+	NODE_EXEC[node]="ip netns exec ${NETNS[node]}"
+	wd_pcp_conf "$dir" 9898
+	ip netns exec "${NETNS[node]}" "$PGNG_BIN/pgpool" -n -f "$dir/pgpool.conf" -F "$dir/pcp.conf" \
+		-a "$dir/pool_hba.conf" >>"$dir/log" 2>&1 &
+	PID[node]=$!
+	register_pid "${PID[node]}"
+	wd_wait_watchdog "$node"
+}
+
+# cut_and_heal K: cuts node K's link; checks the outcome; heals; waits for one leader again.
+cut_and_heal()
+{
+	local k=$1 before=${LEADERS[0]} cut_at
+	cut_at=$(now_ms)
+	netns_cut "$k"
+	if [ "$k" = "$before" ]; then
+		watch_until 'one_leader && [ "${LEADERS[0]}" != "$k" ]' "$BOUND_MS" \
+			"no new leader within wd_heartbeat_deadtime + 2 s after the link of leader $k was cut" "$cut_at"
+		note "link of leader $k cut: node ${LEADERS[0]} leads $ELAPSED_MS ms later (bound $BOUND_MS ms)"
+	else
+		watch_for 3000
+		assert_eq "$before" "${LEADERS[*]}" "cutting standby $k leaves leader $before in place"
+		note "link of standby $k cut: leader $before stays"
+	fi
+	[ "${TSTATE[k]}" != LEADER ] || fail "isolated node $k leads"
+	watch_for 2000
+	netns_heal "$k"
+	watch_until '[ "${TSTATE[k]}" = STANDBY ] && one_leader' 20000 "node $k does not rejoin as standby"
+	note "link of node $k back: standby again after $ELAPSED_MS ms, leader ${LEADERS[0]}"
+}
+
+for i in 0 1 2; do start_node "$i"; done
+watch_until 'one_leader && [ "$(count_state STANDBY)" = 2 ]' 20000 "no single leader with two standbys"
+pcp_sample
+assert_eq "${LEADERS[0]}" "${PCP_LEADERS[*]}" "PCP: the same node leads with quorum"
+for i in 0 1 2; do
+	assert_eq 3 "${TOTAL[i]}" "node $i sees 3 nodes"
+	assert_eq "QUORUM EXIST" "${QUORUM[i]}" "node $i has quorum"
+done
+note "start: node ${LEADERS[0]} leads"
+
+# the seed's failure, then the same cut for every node in turn
+cut_and_heal "${LEADERS[0]}"
+for i in 0 1 2; do cut_and_heal "$i"; done
+
+# the leader's link flaps
+L=${LEADERS[0]}
+end=$(( $(now_ms) + FLAP_S * 1000 ))
+flaps=0
+while [ "$(now_ms)" -lt "$end" ]; do
+	netns_cut "$L"
+	watch_for 2000
+	netns_heal "$L"
+	watch_for 2000
+	flaps=$((flaps + 1))
+done
+watch_until 'one_leader && [ "$(count_state STANDBY)" = 2 ]' 20000 "no single leader after the flapping"
+note "link of node $L flapped $flaps times (2 s down, 2 s up): never two leaders; node ${LEADERS[0]} leads after"
+pcp_sample
+assert_eq "${LEADERS[0]}" "${PCP_LEADERS[*]}" "PCP: the same node leads with quorum after the flapping"
+wd_summary
+for i in 0 1 2; do kill_node "$i"; done
