@@ -16,12 +16,14 @@
 
 #include "auth/scram.h"
 #include "common/log.h"
+#include "main/aux.h"
 #include "main/logging_setup.h"
 #include "main/pidfile.h"
 #include "main/reload.h"
 #include "main/signals.h"
 #include "main/supervisor.h"
 #include "main/primary_search.h"
+#include "main/status_file.h"
 #include "net/sock.h"
 #include "net/tls.h"
 #include "pcp/server.h"
@@ -39,6 +41,7 @@ typedef struct server_state
 	supervisor	sup;
 	pcp_server	pcp;
 	wd_process	wd;
+	aux_procs	aux;
 	int			wake_fd;
 	char		unix_socket_path[256];
 	int			listen_fds[CHILD_MAX_LISTENERS];
@@ -125,7 +128,7 @@ static int
 live_count(const server_state *st)
 {
 	return supervisor_live_count(&st->sup) + pcp_server_live_count(&st->pcp) +
-		wd_process_live_count(&st->wd);
+		wd_process_live_count(&st->wd) + aux_live_count(&st->aux);
 }
 
 /*
@@ -160,6 +163,7 @@ shutdown_children(server_state *st, unsigned sig)
 	st->sup.respawn = false;
 	pcp_server_stop(&st->pcp);
 	wd_process_stop(&st->wd);
+	aux_stop(&st->aux);
 	if (!(sig & (PSIG_INT | PSIG_QUIT)))
 	{
 		log_info("received smart shutdown request");
@@ -205,11 +209,13 @@ main_loop(server_state *st)
 			logging_apply_config(st->cfg);
 			supervisor_signal_all(&st->sup, SIGHUP);
 			pcp_server_signal(&st->pcp, SIGHUP);
+			aux_restart_checks(&st->aux);
 		}
-		/* a fork that failed earlier (EAGAIN) is retried here; so is a PCP process that died */
+		/* a fork that failed earlier (EAGAIN) is retried here; so are PCP and the auxiliary processes */
 		supervisor_fill(&st->sup);
 		pcp_server_fill(&st->pcp);
 		wd_process_fill(&st->wd);
+		aux_fill(&st->aux);
 	}
 }
 
@@ -229,13 +235,15 @@ make_tls_contexts(server_state *st, child_context *tmpl)
 		log_warning("SSL is off for backends: %s", err);
 }
 
-/* A reaped process that is not a child: the PCP server or the watchdog. */
+/* A reaped process that is not a child: the PCP server, the watchdog, or a health check, sr check
+ * or failover process. */
 static bool
 helper_exited(void *arg, pid_t pid, int status)
 {
 	server_state *st = arg;
 
-	return pcp_server_reaped(&st->pcp, pid, status) || wd_process_reaped(&st->wd, pid, status);
+	return pcp_server_reaped(&st->pcp, pid, status) || wd_process_reaped(&st->wd, pid, status) ||
+		aux_reaped(&st->aux, pid, status);
 }
 
 static int
@@ -287,7 +295,10 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 		unlink(cfg->pid_file_name);
 		goto out;
 	}
+	status_file_apply(cfg, opts->discard_status);
 	primary_search_at_start(cfg);
+	status_file_write(cfg);
+	aux_init(&st.aux, cfg);
 	/* one mock SCRAM key for all children, so an unknown user's salt is stable across sessions */
 	scram_mock_key_init();
 	pcp_server_init(&st.pcp, cfg, opts->config_file, opts->pcp_file);
@@ -302,7 +313,9 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 		wd_process_fill(&st.wd);
 		log_info("pgpool-ng successfully started (pgpool-II %s compatible), listening on port %d",
 				 PGPOOL_COMPAT_VERSION, cfg->port);
+		aux_fill(&st.aux);
 		main_loop(&st);
+		status_file_write(cfg);
 		rc = 0;
 	}
 	SSL_CTX_free(st.sup.child_template.tls_server);

@@ -18,6 +18,7 @@ shm_backends_init_table(shm_backend_table *table, const pool_config *cfg, time_t
 	table->num_backends = cfg->num_backends;
 	table->primary_node_id = -1;
 	table->main_node_id = -1;
+	table->failover.node = -1;
 	for (int i = 0; i < cfg->num_backends; i++)
 	{
 		shm_backend *node = &table->nodes[i];

@@ -150,6 +150,14 @@ shm_create(const pool_config *cfg)
 		return -1;
 	}
 	shm_base = base;
+	rc = shm_failover_init();
+	if (rc != 0)
+	{
+		log_error("could not set up the failover queue lock: %s", strerror(rc));
+		shm_base = NULL;
+		munmap(base, g.total);
+		return -1;
+	}
 	shm_backends_init_table(&shm_base->backends, cfg, time(NULL));
 	memcpy(&shm_base->staging, &shm_base->backends, sizeof(shm_backend_table));
 	return 0;

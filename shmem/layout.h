@@ -23,6 +23,17 @@
  *       pool slot[pools]       each pool_stride bytes: shm_pool_info, shm_pool_backend[num_backends]
  *       _Atomic uint64_t       counters[num_backends][SHM_CNT_KINDS]   (own cache line)
  */
+/* Ring of pending failover requests; pushed by anyone, popped by the failover process, under lock. */
+typedef struct shm_failover_queue
+{
+	pthread_mutex_t lock;		/* robust, process-shared */
+	uint32_t	head;			/* index of the oldest pending request */
+	uint32_t	count;
+	uint64_t	last_id;		/* id of the newest request pushed */
+	_Atomic uint64_t done_id;	/* every request up to this id is carried out */
+	shm_failover_request ring[SHM_FAILOVER_QUEUE_SIZE];
+} shm_failover_queue;
+
 typedef struct shm_region
 {
 	/* Set by the parent in shm_create, read-only afterwards. */
@@ -60,8 +71,8 @@ typedef struct shm_region
 	_Alignas(SHM_CACHE_LINE) _Atomic uint64_t fold_seq;
 	uint64_t	retired[CFG_MAX_BACKENDS][SHM_CNT_KINDS];
 
-	/* Room for the failover request queue. */
-	_Alignas(SHM_CACHE_LINE) uint8_t reserved_for_failover[4096];
+	/* The failover request queue (failover.c). */
+	_Alignas(SHM_CACHE_LINE) shm_failover_queue failover_queue;
 
 	/* The watchdog's cluster view; one writer (the watchdog process), seqlock readers. */
 	_Alignas(SHM_CACHE_LINE) _Atomic uint64_t wd_seq;
@@ -109,6 +120,9 @@ bool		shm_valid_pool(int pool);
 
 /* backends.c: the table as shm_create sets it up from the configuration. */
 void		shm_backends_init_table(shm_backend_table *table, const pool_config *cfg, time_t now);
+
+/* failover.c: sets up the queue's lock (shm_create). 0 or an errno value. */
+int			shm_failover_init(void);
 
 /* Bytes of the backend table that matter for n nodes (header plus nodes[0..n)). */
 size_t		shm_backend_table_bytes(int num_backends);

@@ -78,6 +78,21 @@ typedef struct shm_backend
 	char		replication_sync_state[SHM_REPL_STATE_SIZE];	/* "async", "sync", ...; sr check */
 } shm_backend;
 
+/*
+ * What the failover process publishes with the backend table (same seqlock). A child that sees
+ * `generation` move re-reads the table; `switching` tells it a failover is running (new sessions may
+ * wait for it, bounded), `failovers` counts finished failovers (a session bound to the primary of an
+ * older count must end).
+ */
+typedef struct shm_failover_state
+{
+	int32_t		switching;		/* 1 while a request is carried out */
+	int32_t		node;			/* node of the running or last request, -1: none */
+	uint64_t	failovers;		/* requests carried out since start */
+	uint64_t	primary_changes;	/* times primary_node_id moved to another node */
+	uint8_t		reserved[24];
+} shm_failover_state;
+
 /* The backend table. Only nodes[0..num_backends) are copied by shm_backends_snapshot. */
 typedef struct shm_backend_table
 {
@@ -85,8 +100,7 @@ typedef struct shm_backend_table
 	int32_t		primary_node_id;	/* -1: none; parent, failover */
 	int32_t		main_node_id;	/* -1: none; parent, failover */
 	int32_t		pad;
-	/* Room for the failover state (switching flag and friends) that lives under this seqlock. */
-	uint8_t		reserved_for_failover[48];
+	shm_failover_state failover;	/* failover process */
 	shm_backend nodes[CFG_MAX_BACKENDS];
 } shm_backend_table;
 
@@ -202,8 +216,12 @@ typedef struct shm_cancel_key
 	uint8_t		key[SHM_CANCEL_KEY_MAX];
 } shm_cancel_key;
 
-/* Bits of the parent's request word. */
+/*
+ * Bits of the parent's request word. After posting, signal the parent with SIGUSR1 (any bit) so that
+ * it acts at once; it also looks every second.
+ */
 #define SHM_REQUEST_RELOAD 0x1u	/* reread pgpool.conf (pcp_reload_config) */
+#define SHM_REQUEST_FAILOVER 0x2u	/* the failover queue has work (shm_failover_push does it) */
 
 /* ---- the region ---- */
 
@@ -378,5 +396,50 @@ int			shm_wd_publish(const shm_wd_view *view);
  * no stable copy could be had within SHM_READ_DEADLINE_MS. Never waits on the watchdog process.
  */
 int			shm_wd_read(shm_wd_view *out);
+
+/* ---- failover request queue (serialised: one failover process carries them out in order) ---- */
+
+typedef enum
+{
+	SHM_FO_NODE_DOWN = 1,		/* degenerate (health check, backend error, pcp_detach_node) */
+	SHM_FO_NODE_UP,				/* failback (pcp_attach_node, auto_failback) */
+	SHM_FO_PROMOTE				/* pcp_promote_node */
+} shm_failover_kind;
+
+/* Request flags */
+#define SHM_FO_SWITCHOVER 0x1u	/* promote -s: detach the old primary, follow the new one */
+#define SHM_FO_GRACEFUL 0x2u	/* -g: let sessions finish first (bounded) */
+#define SHM_FO_HEALTH_CHECK 0x4u	/* posted by the node's health check */
+#define SHM_FO_FALSE_PRIMARY 0x8u	/* posted by the sr check (detach_false_primary) */
+
+typedef struct shm_failover_request
+{
+	uint64_t	id;				/* set by shm_failover_push, increasing from 1 */
+	int32_t		kind;			/* shm_failover_kind */
+	int32_t		node;
+	uint32_t	flags;
+	int32_t		requester;		/* pid, for the log */
+} shm_failover_request;
+
+#define SHM_FAILOVER_QUEUE_SIZE 64
+
+/*
+ * Anyone: queues req (kind, node, flags; id is set) and sets SHM_REQUEST_FAILOVER. A pending request
+ * with the same kind and node is not queued twice: its id is returned and *coalesced set. Returns
+ * 0, or -1 when the queue is full or its lock could not be taken within timeout_ms.
+ */
+int			shm_failover_push(shm_failover_request *req, int timeout_ms, bool *coalesced);
+
+/* The failover process: takes the oldest request. 1 taken, 0 none, -1 lock timeout. */
+int			shm_failover_pop(shm_failover_request *out, int timeout_ms);
+
+/* Requests waiting (not yet popped); -1 on lock timeout. */
+int			shm_failover_pending(int timeout_ms);
+
+/* The failover process: every request up to id has been carried out. */
+void		shm_failover_done(uint64_t id);
+
+/* Highest id carried out (requests are done in id order). */
+uint64_t	shm_failover_done_id(void);
 
 #endif

@@ -55,7 +55,7 @@ fill_pattern(shm_backend_table *t, int k)
 {
 	t->primary_node_id = k % TABLE_NODES;
 	t->main_node_id = (k + 1) % TABLE_NODES;
-	memset(t->reserved_for_failover, k & 0xff, sizeof(t->reserved_for_failover));
+	memset(&t->failover, k & 0xff, sizeof(t->failover));
 	for (int i = 0; i < TABLE_NODES; i++)
 	{
 		shm_backend *n = &t->nodes[i];

@@ -1,0 +1,38 @@
+/*
+ * Internal to the sr check: what one round learnt about each node, and what is done with it
+ * (sr_check_act.c).
+ */
+#ifndef PGNG_MAIN_SR_CHECK_INTERNAL_H
+#define PGNG_MAIN_SR_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config/config.h"
+#include "shmem/shmem.h"
+
+#define SR_QUERY_TIMEOUT_MS 5000
+
+typedef struct sr_node
+{
+	bool		answered;
+	bool		primary;		/* pg_is_in_recovery() = false */
+	uint64_t	lsn;			/* current WAL (primary) or replayed WAL (standby) */
+	int64_t		delay;			/* bytes behind the primary */
+	char		state[SHM_REPL_STATE_SIZE]; /* from the primary's pg_stat_replication; "" if absent */
+	char		sync_state[SHM_REPL_STATE_SIZE];
+} sr_node;
+
+/* Writes pg_role, delay, state and sync state into the backend table. */
+void		sr_record(const sr_node *nodes, int n, int primary);
+
+/* log_standby_delay */
+void		sr_log_delays(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes,
+						  int primary);
+
+/* detach_false_primary and auto_failback requests. */
+void		sr_act(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes, int primary,
+				   time_t *last_failback);
+
+#endif
