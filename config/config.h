@@ -285,6 +285,7 @@ typedef struct pool_config
 	int			search_primary_node_timeout;
 	bool		auto_failback;
 	int			auto_failback_interval;
+	bool		builtin_failover;	/* pgpool-ng: promote and follow over libpq, no scripts */
 	char	   *recovery_user;
 	char	   *recovery_password;
 	char	   *recovery_1st_stage_command;

@@ -195,6 +195,9 @@ const cfg_param cfg_params_cluster[] = {
 			 "Reattach a detached standby that streams from the primary again."),
 	CFG_INT(auto_failback_interval, C_RELOAD, "60", 0, INT_MAX, CFG_UNIT_S,
 			"Least time between two automatic failbacks."),
+	{.name = "builtin_failover", .type = CFG_TYPE_BOOL, .context = C_RELOAD, .flags = CFG_NG_ONLY,
+	 .default_value = "off", .store = CFG_STORE_GLOBAL, .offset = offsetof(pool_config, builtin_failover),
+	 .description = "pgpool-ng: with no failover_command, promote and re-point the standbys itself."},
 
 	/* online recovery */
 	CFG_STRING(recovery_user, C_RELOAD, "", 0, "User online recovery connects as."),

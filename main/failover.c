@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/ps_title.h"
+#include "common/util.h"
 #include "main/failover_command.h"
 #include "main/failover_follow.h"
 #include "main/failover_internal.h"
@@ -23,6 +24,8 @@
 
 #define EDIT_TIMEOUT_MS 5000
 #define QUEUE_TIMEOUT_MS 1000
+/* How long a child has to exit on SIGQUIT before it is killed. */
+#define END_SESSIONS_GRACE_MS 500
 
 bool
 fo_edit(const fo_edit_fn fn, const void *arg)
@@ -114,31 +117,82 @@ fo_first_usable(const pool_config *cfg, const shm_backend_table *t, int skip)
 	return -1;
 }
 
-void
-fo_end_sessions_on(int node)
+/* Whether child c holds a connection to node in any of its pool slots. */
+static bool
+child_uses(int c, int node)
 {
-	int			ended = 0;
+	for (int p = 0; p < shm_max_pool(); p++)
+	{
+		shm_pool_row row;
 
-	for (int c = 0; c < shm_num_children(); c++)
+		if (shm_pool_read(c, p, node, &row) == 0 && row.backend.connected)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Children get SIGQUIT; one still there after the grace (blocked connecting to a hung node, say) gets
+ * SIGKILL, so that no client waits on it.
+ */
+static void
+kill_with_grace(const pid_t *pids, const int *slots, int n)
+{
+	int64_t		deadline = net_now_ms() + END_SESSIONS_GRACE_MS;
+	int			left = n;
+
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGQUIT);
+	while (left > 0 && net_now_ms() < deadline)
+	{
+		struct timespec ts = {0, 20 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+		left = 0;
+		for (int i = 0; i < n; i++)
+		{
+			shm_child_info info;
+
+			if (shm_child_read(slots[i], &info) == 0 && info.pid == pids[i])
+				left++;
+		}
+	}
+	for (int i = 0; i < n && left > 0; i++)
+	{
+		shm_child_info info;
+
+		if (shm_child_read(slots[i], &info) == 0 && info.pid == pids[i])
+			kill(pids[i], SIGKILL);
+	}
+}
+
+void
+fo_end_sessions_on(int node, bool busy_too)
+{
+	int			n = 0;
+	int			max = shm_num_children();
+	pid_t	   *pids = xcalloc((size_t) max + 1, sizeof(pid_t));
+	int		   *slots = xcalloc((size_t) max + 1, sizeof(int));
+
+	for (int c = 0; c < max; c++)
 	{
 		shm_child_info info;
 
 		if (shm_child_read(c, &info) != 0 || info.pid <= 0)
 			continue;
-		for (int p = 0; p < shm_max_pool(); p++)
+		if (child_uses(c, node) || (busy_too && info.status != SHM_CHILD_WAIT_FOR_CONNECTION))
 		{
-			shm_pool_row row;
-
-			if (shm_pool_read(c, p, node, &row) == 0 && row.backend.connected)
-			{
-				kill(info.pid, SIGQUIT);
-				ended++;
-				break;
-			}
+			pids[n] = info.pid;
+			slots[n++] = c;
 		}
 	}
-	if (ended > 0)
-		log_info("failover: ended %d child process(es) connected to node %d", ended, node);
+	if (n > 0)
+	{
+		log_info("failover: ending %d child process(es) using node %d", n, node);
+		kill_with_grace(pids, slots, n);
+	}
+	free(pids);
+	free(slots);
 }
 
 int

@@ -28,8 +28,11 @@ void		fo_set_status(const pool_config *cfg, int node, int status);
 void		fo_set_primary(int primary);
 /* Lowest configured node not down and not skip, or -1. */
 int			fo_first_usable(const pool_config *cfg, const shm_backend_table *t, int skip);
-/* Ends (SIGQUIT) the children that hold a connection to node; the parent forks new ones. */
-void		fo_end_sessions_on(int node);
+/*
+ * Ends (SIGQUIT) the children that hold a connection to node, and with busy_too every child serving
+ * a session (the primary went: a session may be stuck connecting to it); the parent forks new ones.
+ */
+void		fo_end_sessions_on(int node, bool busy_too);
 /* Expands and runs a command template (nothing to do when empty: 0). */
 int			fo_run_command(const pool_config *cfg, const char *what, const char *templ,
 						   const fo_command_vars *v);
@@ -38,5 +41,11 @@ int			fo_run_command(const pool_config *cfg, const char *what, const char *templ
 void		fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags);
 void		fo_failback(const pool_config *cfg, int node);
 void		fo_promote(const pool_config *cfg, int node, unsigned int flags);
+
+/*
+ * builtin_failover (failover_builtin.c): promotes the best standby (or wanted, when >= 0) after the
+ * primary `failed` went, and has the others follow it. Returns the new primary or -1.
+ */
+int			fo_builtin_failover(const pool_config *cfg, int failed, int wanted);
 
 #endif

@@ -41,7 +41,7 @@ follow_new_primary(const pool_config *cfg, int primary, const fo_command_vars *b
 		if (i == primary || cfg->backends[i].port == 0 || t.nodes[i].status == SHM_CON_DOWN)
 			continue;
 		fo_set_status(cfg, i, SHM_CON_DOWN);
-		fo_end_sessions_on(i);
+		fo_end_sessions_on(i, false);
 		v.node = i;
 		fo_run_command(cfg, "follow_primary_command", cfg->follow_primary_command, &v);
 		if (fo_wait_streaming(cfg, primary, i, net_now_ms() + FO_FOLLOW_TIMEOUT_MS))
@@ -78,6 +78,12 @@ primary_failed(const pool_config *cfg, int node, const fo_command_vars *v)
 	});
 }
 
+static bool
+builtin(const pool_config *cfg)
+{
+	return cfg->builtin_failover && (cfg->failover_command == NULL || cfg->failover_command[0] == '\0');
+}
+
 void
 fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags)
 {
@@ -101,12 +107,17 @@ fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags
 	v.old_primary = t.primary_node_id;
 	v.new_main = new_main >= 0 ? new_main : fo_first_usable(cfg, &t, node);
 	fo_set_status(cfg, node, SHM_CON_DOWN);
-	fo_end_sessions_on(node);
+	fo_end_sessions_on(node, node == v.old_primary);
 	log_info("failover: node %d (%s:%d) detached; old primary %d, new main %d", node,
 			 cfg->backends[node].hostname, cfg->backends[node].port, v.old_primary, v.new_main);
-	fo_run_command(cfg, "failover_command", cfg->failover_command, &v);
-	if (node == v.old_primary)
-		primary_failed(cfg, node, &v);
+	if (node == v.old_primary && builtin(cfg))
+		fo_builtin_failover(cfg, node, new_main);
+	else
+	{
+		fo_run_command(cfg, "failover_command", cfg->failover_command, &v);
+		if (node == v.old_primary)
+			primary_failed(cfg, node, &v);
+	}
 }
 
 /* Which role an attached node has: asks it, bounded. */
@@ -154,7 +165,7 @@ promote_view_only(const pool_config *cfg, int node)
 		if (i != node && cfg->backends[i].port != 0 && t.nodes[i].status != SHM_CON_DOWN)
 		{
 			fo_set_status(cfg, i, SHM_CON_DOWN);
-			fo_end_sessions_on(i);
+			fo_end_sessions_on(i, false);
 		}
 }
 

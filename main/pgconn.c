@@ -137,6 +137,18 @@ pgc_value_with_deadline(PGconn *conn, const char *sql, int64_t deadline_ms, char
 	return rc;
 }
 
+int
+pgc_command_with_deadline(PGconn *conn, const char *sql, int64_t deadline_ms, char *err, size_t err_size)
+{
+	PGresult   *res = pgc_query_with_deadline(conn, sql, deadline_ms, err, err_size);
+	int			rc = res && PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+
+	if (res && rc != 0)
+		set_err(err, err_size, PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}
+
 uint64_t
 pgc_parse_lsn(const char *text)
 {

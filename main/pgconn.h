@@ -40,6 +40,10 @@ PGresult   *pgc_query_with_deadline(PGconn *conn, const char *sql, int64_t deadl
 int			pgc_value_with_deadline(PGconn *conn, const char *sql, int64_t deadline_ms,
 									char *out, size_t out_size, char *err, size_t err_size);
 
+/* A statement that returns no rows (ALTER SYSTEM, SET ...): 0 when it worked, else -1 with err set. */
+int			pgc_command_with_deadline(PGconn *conn, const char *sql, int64_t deadline_ms, char *err,
+									  size_t err_size);
+
 /* "X/Y" LSN text as a number; 0 for NULL/empty/invalid. */
 uint64_t	pgc_parse_lsn(const char *text);
 

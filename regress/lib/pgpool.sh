@@ -88,13 +88,15 @@ pgpool_stop()
 	PGPOOL_PID=
 }
 
-# pgpool_children: pids of the running children (the parent's child processes but the PCP server,
-# whose title starts with "pgpool: PCP:").
+# pgpool_children: pids of the running children (the parent's child processes that serve clients:
+# not the PCP server, whose title starts with "pgpool: PCP:", nor the health check, sr check or
+# failover processes).
 pgpool_children()
 {
 	local pid
 	for pid in $(pgrep -P "$PGPOOL_PID"); do
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '^pgpool: PCP:' || echo "$pid"
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null |
+			grep -q -E '^pgpool: (PCP:|.*check process|failover process)' || echo "$pid"
 	done
 }
 
@@ -151,4 +153,15 @@ pgpool2_stop()
 {
 	kill -INT "$II_PID" 2>/dev/null
 	wait_for "! kill -0 $II_PID" 30 "pgpool-II did not stop"
+}
+
+# pgpool_aux_pids: pids of the health check, sr check and failover processes.
+pgpool_aux_pids()
+{
+	local pid
+	for pid in $(pgrep -P "$PGPOOL_PID"); do
+		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -E '^pgpool: (.*check process|failover process)'; then
+			echo "$pid"
+		fi
+	done
 }

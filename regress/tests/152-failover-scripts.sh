@@ -9,6 +9,8 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+# shellcheck source=regress/lib/failover.sh
+. "$PGNG_SRC/regress/lib/failover.sh"
 
 for s in failover follow_primary; do
 	cp "$PGNG_SRC/sample-configs/$s.sh.sample" "$PGNG_TMP/$s.sh"
@@ -35,44 +37,14 @@ pgpool_write_conf "health_check_period = 1" "health_check_timeout = 10" "health_
 	"follow_primary_command = '$PGNG_TMP/run.sh follow_primary %d %h %p %D %m %H %M %P %r %R'"
 pgpool_start -D
 
-node_field()
-{
-	pool_psql "SHOW pool_nodes" -F '|' | awk -F'|' -v n="$1" -v c="$2" '$1 == n { print $c }'
-}
 pool_psql "DROP TABLE IF EXISTS regress_152; CREATE TABLE regress_152 (id int primary key)" || fail "create table"
 wait_for "[ \"\$(node_field 2 12)\" = streaming ]" 30 "sr check sees node2 streaming"
 
-# The write load: one INSERT per connection, each logged with its outcome and time.
-LOAD_LOG=$PGNG_TMP/load.log
-(
-	i=0
-	while [ ! -f "$PGNG_TMP/stop" ]; do
-		i=$((i + 1))
-		if PGCONNECT_TIMEOUT=3 pool_psql "INSERT INTO regress_152 VALUES ($i)" >/dev/null 2>&1; then
-			echo "$i ok $(date +%s.%N)"
-		else
-			echo "$i fail $(date +%s.%N)"
-		fi
-	done >"$LOAD_LOG"
-) &
-LOAD_PID=$!
-register_pid "$LOAD_PID"
-wait_for "[ \$(grep -c ' ok ' $LOAD_LOG) -ge 20 ]" 30 "write load runs"
-
-pm=$(head -n 1 "$PGNG_PG_DATA0/postmaster.pid")
-kill_at=$(date +%s.%N)
-# shellcheck disable=SC2046
-kill -9 "$pm" $(pgrep -P "$pm") || fail "kill node0"
+load_start regress_152
+kill_node 9 0
 wait_for "[ \"\$(node_field 1 7)\" = primary ]" 60 "node1 becomes the primary"
-# back_after: seconds from the kill to the first commit that follows a failed write
-back_after()
-{
-	awk -v t="$kill_at" '$3 > t && $2 == "fail" { f = 1 } $3 > t && f && $2 == "ok" { printf "%.3f\n", $3 - t; exit }' \
-		"$LOAD_LOG"
-}
-wait_for '[ -n "$(back_after)" ]' 60 "writes fail, then succeed again"
-touch "$PGNG_TMP/stop"
-wait "$LOAD_PID"
+wait_for '[ -n "$(back_after)" ]' 60 "writes succeed again"
+load_stop
 outage=$(back_after)
 note "writes succeeded again $outage s after kill -9 of the primary;" \
 	"$(grep -c ' fail ' "$LOAD_LOG") failed, $(grep -c ' ok ' "$LOAD_LOG") committed"
@@ -98,10 +70,7 @@ assert_eq "$H:$P1" "$(psql_at "$PGNG_PG_PORT2" "SELECT sender_host || ':' || sen
 assert_eq "down up up" "$(tr '\n' ' ' <"$PGPOOL_DIR/pgpool_status" | sed 's/ $//')" "pgpool_status"
 
 # no acknowledged commit lost: every id the client saw committed is on the new primary
-grep ' ok ' "$LOAD_LOG" | cut -d' ' -f1 | sort >"$PGNG_TMP/acked"
-psql_at "$P1" "SELECT id FROM regress_152 ORDER BY id" >"$PGNG_TMP/present"
-lost=$(comm -23 "$PGNG_TMP/acked" <(sort "$PGNG_TMP/present") | wc -l)
-assert_eq 0 "$lost" "acknowledged commits missing on the new primary"
+assert_eq "" "$(lost_commits regress_152 "$P1" | tr '\n' ' ')" "acknowledged commits missing on the new primary"
 pool_psql "INSERT INTO regress_152 VALUES (-1)" || fail "write through pgpool-ng after the failover"
 pgpool_stop fast
 exit 0
