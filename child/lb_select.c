@@ -40,10 +40,7 @@ fraction(uint32_t rnd)
 static bool
 not_streaming(const pool_config *cfg, const shm_backend_table *t, int i)
 {
-	const char *state = t->nodes[i].replication_state;
-
-	return !is_primary(t, i) && cfg->sr_check_period > 0 && state[0] != '\0' &&
-		strcmp(state, "streaming") != 0;
+	return !is_primary(t, i) && cfg->sr_check_period > 0 && !shm_backend_streaming(t, i);
 }
 
 bool

@@ -98,6 +98,8 @@ set_primary(shm_backend_table *t, const void *arg)
 		t->failover.primary_changes++;
 	t->primary_node_id = *primary;
 	t->main_node_id = *primary;
+	/* sessions may go on: the standbys that still have to follow are down until they stream */
+	t->failover.switching = 0;
 	for (int i = 0; i < t->num_backends; i++)
 		t->nodes[i].role = i == *primary ? SHM_ROLE_PRIMARY : SHM_ROLE_STANDBY;
 }

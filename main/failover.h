@@ -4,6 +4,23 @@
  * new primary and has the standbys follow it, publishes every step in the backend table and
  * logdir/pgpool_status, then exits when the queue is empty.
  */
+/*
+ * What a child must do (its side of failover):
+ * - Once per statement (or per message), compare shm_backends_generation() with the generation of
+ *   its last shm_backends_snapshot(); when it moved, take a new snapshot.
+ * - A node whose status is SHM_CON_DOWN must get nothing more: close the session's and the pool's
+ *   connections to it. A session that used a failed standby only for reads goes on on the remaining
+ *   nodes; a session bound to the old primary (primary_node_id moved, or failover.primary_changes
+ *   moved since the session began) ends with a clear FATAL and the client reconnects.
+ * - While failover.switching is 1, a new session waits (bounded, e.g. up to connect_timeout) for it
+ *   to clear before choosing its nodes, rather than sending writes to a standby.
+ * - A standby is a read target only while replication_state is "streaming" (and within
+ *   delay_threshold when set); "" means it does not stream from the primary.
+ * - On SIGQUIT a child exits promptly even while it connects or authenticates to a backend; one that
+ *   is still there 500 ms after a failover's SIGQUIT gets SIGKILL.
+ * - With failover_on_backend_error, a child that fails to read from or write to a node calls
+ *   failover_request(cfg, SHM_FO_NODE_DOWN, node, 0, ...) (main/failover_request.h).
+ */
 #ifndef PGNG_MAIN_FAILOVER_H
 #define PGNG_MAIN_FAILOVER_H
 

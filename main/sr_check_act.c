@@ -48,6 +48,10 @@ sr_record(const sr_node *nodes, int n, int primary)
 		if (t->nodes[i].status == SHM_CON_UNUSED)
 			continue;
 		record_node(&t->nodes[i], &nodes[i], i == primary, primary_known);
+		if (i == primary || !nodes[i].answered)
+			shm_backend_set_sr_checked(t, i, false);
+		else if (primary_known)
+			shm_backend_set_sr_checked(t, i, true);
 	}
 	shm_backends_edit_commit();
 }

@@ -191,6 +191,31 @@ shm_hc_stats_read(int node, shm_hc_stats *out)
 }
 
 bool
+shm_backend_streaming(const shm_backend_table *t, int node)
+{
+	if (node < 0 || node >= t->num_backends || node >= CFG_MAX_BACKENDS)
+		return false;
+	if (node == t->primary_node_id || strcmp(t->nodes[node].replication_state, "streaming") == 0)
+		return true;
+	/* "" is "not judged yet" unless the sr check judged it: then it is absent from pg_stat_replication */
+	return t->nodes[node].replication_state[0] == '\0' &&
+		!(t->failover.sr_checked[node / 8] & (1u << (node % 8)));
+}
+
+void
+shm_backend_set_sr_checked(shm_backend_table *t, int node, bool checked)
+{
+	uint8_t		bit = (uint8_t) (1u << (node % 8));
+
+	if (node < 0 || node >= CFG_MAX_BACKENDS)
+		return;
+	if (checked)
+		t->failover.sr_checked[node / 8] |= bit;
+	else
+		t->failover.sr_checked[node / 8] &= (uint8_t) ~bit;
+}
+
+bool
 shm_backend_usable(const shm_backend *node)
 {
 	return node->status == SHM_CON_UP || node->status == SHM_CON_CONNECT_WAIT;

@@ -86,11 +86,13 @@ typedef struct shm_backend
  */
 typedef struct shm_failover_state
 {
-	int32_t		switching;		/* 1 while a request is carried out */
+	int32_t		switching;		/* 1 while a request is carried out (until a new primary is set) */
 	int32_t		node;			/* node of the running or last request, -1: none */
 	uint64_t	failovers;		/* requests carried out since start */
 	uint64_t	primary_changes;	/* times primary_node_id moved to another node */
-	uint8_t		reserved[24];
+	/* bit per node: the sr check has judged its replication_state (sr check) */
+	uint8_t		sr_checked[CFG_MAX_BACKENDS / 8];
+	uint8_t		reserved[8];
 } shm_failover_state;
 
 /* The backend table. Only nodes[0..num_backends) are copied by shm_backends_snapshot. */
@@ -273,6 +275,15 @@ int			shm_backends_edit_abort(void);
 
 /* Sets nodes[].weight to pgpool's normalised lb_weight from cfg (on a table being edited). */
 void		shm_backends_set_weights(shm_backend_table *table, const pool_config *cfg);
+
+/*
+ * Whether node may take reads as far as replication goes: the primary, a standby the primary's
+ * pg_stat_replication shows "streaming", or one with no state the sr check has not judged yet. A
+ * standby the sr check found absent from pg_stat_replication (state "", judged) is not streaming.
+ */
+bool		shm_backend_streaming(const shm_backend_table *t, int node);
+/* sr check: records that it judged node's replication_state (or, false, that it could not). */
+void		shm_backend_set_sr_checked(shm_backend_table *t, int node, bool checked);
 
 /* A node sessions may use: up, or attached and waiting for its first session. */
 bool		shm_backend_usable(const shm_backend *node);

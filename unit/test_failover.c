@@ -171,7 +171,32 @@ test_status_file(void)
 	cfg_destroy(cfg);
 }
 
+static void
+test_streaming_rule(void)
+{
+	shm_backend_table t;
+
+	memset(&t, 0, sizeof(t));
+	t.num_backends = 3;
+	t.primary_node_id = 0;
+	CU_ASSERT_TRUE(shm_backend_streaming(&t, 1));	/* not judged yet */
+	shm_backend_set_sr_checked(&t, 1, true);
+	CU_ASSERT_FALSE(shm_backend_streaming(&t, 1));	/* judged, absent from pg_stat_replication */
+	strcpy(t.nodes[1].replication_state, "streaming");
+	CU_ASSERT_TRUE(shm_backend_streaming(&t, 1));
+	strcpy(t.nodes[1].replication_state, "catchup");
+	CU_ASSERT_FALSE(shm_backend_streaming(&t, 1));
+	shm_backend_set_sr_checked(&t, 1, false);
+	CU_ASSERT_FALSE(shm_backend_streaming(&t, 1));	/* a state other than streaming, judged or not */
+	t.nodes[1].replication_state[0] = '\0';
+	CU_ASSERT_TRUE(shm_backend_streaming(&t, 1));
+	shm_backend_set_sr_checked(&t, 0, true);
+	CU_ASSERT_TRUE(shm_backend_streaming(&t, 0));	/* the primary */
+	CU_ASSERT_FALSE(shm_backend_streaming(&t, 3));	/* no such node */
+}
+
 static CU_TestInfo tests[] = {
+	{"streaming rule", test_streaming_rule},
 	{"placeholders", test_expand},
 	{"lsn", test_lsn},
 	{"request queue", test_queue},

@@ -49,8 +49,10 @@ kill_node()
 	pm=$(head -n 1 "${!data_var}/postmaster.pid")
 	KILL_NODE_PIDS="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
 	KILL_AT=$(date +%s.%N)
+	# the postmaster first, so that it starts no new child; a child may be gone by now
+	kill "-$sig" "$pm" || fail "kill -$sig node$2"
 	# shellcheck disable=SC2086
-	kill "-$sig" $KILL_NODE_PIDS || fail "kill -$sig node$2"
+	kill "-$sig" $KILL_NODE_PIDS 2>/dev/null
 }
 
 back_after()

@@ -12,7 +12,7 @@
 pgpool_write_conf "sr_check_period = 1" "log_standby_delay = 'if_over_threshold'" \
 	"delay_threshold = 1000" "health_check_period = 1" "health_check_timeout = 10" \
 	"health_check_max_retries = 1" "auto_failback = on" "auto_failback_interval = 1" \
-	"detach_false_primary = on"
+	"detach_false_primary = on" "load_balance_mode = on" "backend_weight0 = 0"
 pgpool_start -D
 
 node_field()
@@ -28,6 +28,14 @@ assert_eq primary "$(node_field 0 8)" "node0 pg_role"
 assert_eq standby "$(node_field 1 8)" "node1 pg_role"
 assert_eq standby "$(node_field 2 8)" "node2 pg_role"
 assert_eq "" "$(node_field 0 12)" "primary: no replication state"
+# read_ports: where 30 sessions' reads run ("count port" pairs)
+read_ports()
+{
+	for i in $(seq 1 30); do pool_psql "SELECT inet_server_port()"; done | sort | uniq -c | tr '\n' ' '
+}
+ports=$(read_ports)
+note "reads with both standbys streaming, by server port: $ports"
+assert_not_contains "$ports" " $P0" "reads go to the standbys (backend_weight0 = 0)"
 for n in 1 2; do
 	assert_eq "$(psql_at "$P0" "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'node$n'")" \
 		"$(node_field "$n" 13)" "node$n sync_state as pg_stat_replication shows it"
@@ -53,6 +61,10 @@ bad=$(echo "$old" | sed -E "s/port=[0-9]+/port=$(free_port)/")
 psql_at "$PGNG_PG_PORT1" "ALTER SYSTEM SET primary_conninfo = '$bad'; " >/dev/null || fail "alter node1"
 psql_at "$PGNG_PG_PORT1" "SELECT pg_reload_conf()" >/dev/null
 wait_for "[ \"\$(node_field 1 12)\" = '' ]" 30 "node1 shown not streaming"
+# routing sends it no reads (weights 0/1/1: every read went to a standby before)
+ports=$(read_ports)
+note "reads while node1 does not stream, by server port: $ports"
+assert_not_contains "$ports" " $PGNG_PG_PORT1" "no read goes to node1 while it does not stream"
 psql_at "$PGNG_PG_PORT1" "ALTER SYSTEM SET primary_conninfo = '$old'" >/dev/null || fail "restore node1"
 psql_at "$PGNG_PG_PORT1" "SELECT pg_reload_conf()" >/dev/null
 wait_for "[ \"\$(node_field 1 12)\" = streaming ]" 30 "node1 streams again"
