@@ -169,7 +169,7 @@ kill_with_grace(const pid_t *pids, const int *slots, int n)
 }
 
 void
-fo_end_sessions_on(int node, bool busy_too)
+fo_end_sessions_on(int node, bool primary)
 {
 	int			n = 0;
 	int			max = shm_num_children();
@@ -179,10 +179,17 @@ fo_end_sessions_on(int node, bool busy_too)
 	for (int c = 0; c < max; c++)
 	{
 		shm_child_info info;
+		bool		idle;
 
 		if (shm_child_read(c, &info) != 0 || info.pid <= 0)
 			continue;
-		if (child_uses(c, node) || (busy_too && info.status != SHM_CHILD_WAIT_FOR_CONNECTION))
+		idle = info.status == SHM_CHILD_WAIT_FOR_CONNECTION;
+
+		/*
+		 * Primary: every session ends (it may be stuck on the node). Standby: only idle children with
+		 * a cached connection to it; a session goes on, its router no longer picks a node that is down.
+		 */
+		if (primary ? !idle || child_uses(c, node) : idle && child_uses(c, node))
 		{
 			pids[n] = info.pid;
 			slots[n++] = c;

@@ -29,10 +29,11 @@ void		fo_set_primary(int primary);
 /* Lowest configured node not down and not skip, or -1. */
 int			fo_first_usable(const pool_config *cfg, const shm_backend_table *t, int skip);
 /*
- * Ends (SIGQUIT) the children that hold a connection to node, and with busy_too every child serving
- * a session (the primary went: a session may be stuck connecting to it); the parent forks new ones.
+ * Ends (SIGQUIT, SIGKILL after a grace) children because node was failed over: with primary, every
+ * child serving a session and every child holding a connection to it; otherwise only idle children
+ * that cache a connection to it. The parent forks new ones.
  */
-void		fo_end_sessions_on(int node, bool busy_too);
+void		fo_end_sessions_on(int node, bool primary);
 /* Expands and runs a command template (nothing to do when empty: 0). */
 int			fo_run_command(const pool_config *cfg, const char *what, const char *templ,
 						   const fo_command_vars *v);

@@ -93,7 +93,7 @@ record(const pool_config *cfg, const node_answer *answers, int primary)
 		t->nodes[i].pg_status = answers[i] == NODE_UNREACHABLE ? SHM_PG_STATUS_DOWN : SHM_PG_STATUS_UP;
 		t->nodes[i].pg_role = answers[i] == NODE_PRIMARY ? SHM_ROLE_PRIMARY :
 			answers[i] == NODE_STANDBY ? SHM_ROLE_STANDBY : SHM_ROLE_UNKNOWN;
-		t->nodes[i].role = answers[i] == NODE_PRIMARY ? SHM_ROLE_PRIMARY : SHM_ROLE_STANDBY;
+		t->nodes[i].role = i == primary ? SHM_ROLE_PRIMARY : SHM_ROLE_STANDBY;
 	}
 	t->primary_node_id = primary;
 	t->main_node_id = primary >= 0 ? primary : 0;
@@ -104,12 +104,15 @@ int
 primary_search_at_start(const pool_config *cfg)
 {
 	node_answer answers[CFG_MAX_BACKENDS];
+	shm_backend_table t;
+	bool		have_table = shm_backends_snapshot(&t) != 0;
 	int			primary = -1;
 
 	for (int i = 0; i < cfg->num_backends; i++)
 	{
 		answers[i] = cfg->backends[i].port != 0 ? ask_node(cfg, i) : NODE_UNREACHABLE;
-		if (answers[i] == NODE_PRIMARY && primary < 0)
+		/* a node pgpool_status keeps down (an old primary that was failed over) is never the primary */
+		if (answers[i] == NODE_PRIMARY && primary < 0 && !(have_table && t.nodes[i].status == SHM_CON_DOWN))
 			primary = i;
 	}
 	if (primary >= 0)

@@ -61,4 +61,11 @@ wait_for "[ \$SECONDS -ge $sleep_until ]" 10 "three sr check rounds"
 assert_eq down "$(node_field 0 4)" "old primary still detached"
 assert_eq primary "$(node_field "$new" 7)" "node$new still the primary"
 pgpool_stop fast
+# A restart keeps the old primary out (pgpool_status), although it answers as a primary.
+pgpool_start
+assert_eq down "$(node_field 0 4)" "old primary detached after a restart"
+assert_eq primary "$(node_field "$new" 7)" "node$new the primary after a restart"
+pool_psql "INSERT INTO regress_154 VALUES (-100)" || fail "write after the restart"
+assert_eq "$before" "$(psql_at "$PGNG_PG_PORT0" "SELECT count(*) FROM regress_154")" "no write reached the old primary after the restart"
+pgpool_stop fast
 exit 0
