@@ -98,9 +98,13 @@ wd_members_init(wd_members *m, const pool_config *cfg, char *err, size_t err_siz
 	m->heartbeat_port = self < cfg->num_heartbeats && cfg->heartbeats[self].port > 0 ?
 		cfg->heartbeats[self].port : cfg->wd_nodes[self].wd_port;
 	if (uname(&u) != 0)
+	{
+		snprintf(u.sysname, sizeof(u.sysname), "unknown");
 		snprintf(u.nodename, sizeof(u.nodename), "unknown");
-	snprintf(m->node_name, sizeof(m->node_name), "%s:%d Linux %.60s", m->peers[self].host,
-			 m->peers[self].pgpool_port, u.nodename);
+	}
+	/* pgpool's node name: "<host>:<pgpool port> <OS name> <host name>" */
+	snprintf(m->node_name, sizeof(m->node_name), "%s:%d %.20s %.60s", m->peers[self].host,
+			 m->peers[self].pgpool_port, u.sysname, u.nodename);
 	return 0;
 }
 
