@@ -285,13 +285,16 @@ wanted_events(const relay_dir *d, short *src_events, short *dst_events)
 /*
  * The client went silent in the middle of a message, or does not read ours; or the backend went
  * silent in the middle of one: such waits are bounded. A backend that does not read our output is
- * busy with a statement (statement_timeout bounds that), so it is not a stall.
+ * busy with a statement (statement_timeout bounds that), so it is not a stall, even when a Query
+ * held back at the end of the buffer waits for its rest: the client owes that rest only once
+ * everything before it has gone.
  */
 static bool
 stalled(const relay *r, int64_t now, int client_ms, int backend_ms)
 {
-	bool		client_owes = (r->c2b.sent == r->c2b.ready && !pq_scan_at_boundary(&r->c2b.scan)) ||
-		r->c2b.hold || r->b2c.sent < r->b2c.ready || (r->c2b.route_pending && relay_answered(r));
+	bool		client_owes = (r->c2b.sent == r->c2b.ready &&
+							   (!pq_scan_at_boundary(&r->c2b.scan) || r->c2b.hold)) ||
+		r->b2c.sent < r->b2c.ready || (r->c2b.route_pending && relay_answered(r));
 	bool		backend_owes = r->b2c.sent == r->b2c.ready && !pq_scan_at_boundary(&r->b2c.scan);
 	int64_t		idle = now - r->last_progress;
 
