@@ -3,8 +3,10 @@
  */
 #include "child/pool.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/util.h"
 #include "protocol/message.h"
@@ -134,4 +136,16 @@ pool_database_is_cacheable(const char *database)
 		if (strcmp(database, never[i]) == 0)
 			return false;
 	return true;
+}
+
+bool
+backend_conn_idle_alive(const backend_conn *b)
+{
+	char		c;
+	ssize_t		n;
+
+	if (b->conn.ssl != NULL && SSL_pending(b->conn.ssl) > 0)
+		return false;			/* unsolicited data: not a clean idle connection */
+	n = recv(b->conn.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }

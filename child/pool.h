@@ -72,6 +72,12 @@ pool_entry *pool_find(conn_pool *pool, const pq_startup *startup);
  */
 pool_entry *pool_take_free(conn_pool *pool);
 
+/*
+ * Whether an idle backend connection is still clean: nothing unsolicited and no EOF waiting (a
+ * server that closed or terminated it leaves one of those). One non-blocking peek.
+ */
+bool		backend_conn_idle_alive(const backend_conn *b);
+
 /* Closes the entry's connections (sending Terminate when they are healthy) and empties it. */
 void		pool_discard(pool_entry *entry, bool send_terminate);
 

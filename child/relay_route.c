@@ -334,19 +334,6 @@ end_stale_transactions(relay *r, int target)
 	return 0;
 }
 
-/* An idle connection that has data or EOF waiting was closed or terminated by the server. */
-static bool
-connection_alive(backend_conn *b)
-{
-	char		c;
-	ssize_t		n;
-
-	if (b->conn.ssl != NULL && SSL_pending(b->conn.ssl) > 0)
-		return false;
-	n = recv(b->conn.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
 static void
 switch_to(relay *r, int node)
 {
@@ -372,7 +359,7 @@ prepare_node(relay *r, int node)
 
 	if (node != r->current && !quiescent(r))
 		return 1;
-	if (node != r->current && !connection_alive(b))
+	if (node != r->current && !backend_conn_idle_alive(b))
 	{
 		log_info("connection to node %d was closed by the server; its reads go elsewhere", node);
 		net_conn_close(&b->conn);

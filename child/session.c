@@ -78,25 +78,12 @@ send_welcome(session *s, pq_out *extra)
 	return msgio_send(&s->client, &s->out, s->auth_deadline);
 }
 
-/* A cached set whose backend has closed meanwhile is useless: one non-blocking peek tells. */
-static bool
-entry_alive(pool_entry *e)
-{
-	backend_conn *b = &e->backends[e->main_node];
-	char		c;
-	ssize_t		n;
-
-	if (b->conn.ssl != NULL && SSL_pending(b->conn.ssl) > 0)
-		return false;			/* unsolicited data: not a clean idle connection */
-	n = recv(b->conn.fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
 static int
 take_cached_entry(session *s, pool_entry *e, pq_out *extra)
 {
 	s->entry = e;
-	if (!entry_alive(e))
+	/* a cached set whose main backend has closed meanwhile is useless */
+	if (!backend_conn_idle_alive(&e->backends[e->main_node]))
 	{
 		log_debug("cached connection of user \"%s\" to \"%s\" was closed by the backend", e->startup.user,
 				  e->startup.database);
