@@ -288,6 +288,7 @@ static CU_TestInfo wire_tests[] = {
 static CU_SuiteInfo suites[] = {
 	{"watchdog wire", NULL, NULL, NULL, NULL, wire_tests},
 	{"watchdog election", NULL, NULL, NULL, NULL, wd_election_tests},
+	{"watchdog virtual IP", NULL, NULL, NULL, NULL, wd_vip_tests},
 	CU_SUITE_INFO_NULL
 };
 

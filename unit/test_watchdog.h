@@ -5,5 +5,6 @@
 #include <CUnit/CUnit.h>
 
 extern CU_TestInfo wd_election_tests[];
+extern CU_TestInfo wd_vip_tests[];
 
 #endif

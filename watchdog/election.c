@@ -132,6 +132,36 @@ wd_election_votes_for_self(const wd_election *e, const wd_elect_peer *peers, int
 	return votes;
 }
 
+int64_t
+wd_election_majority_until(const wd_election *e, const wd_elect_peer *peers, int64_t now_ms)
+{
+	int64_t		expiry[WD_MAX_NODES];
+	int			n = 0;
+	int			need = wd_quorum_needed(e->num_nodes, e->half_votes) - 1;	/* besides ours */
+
+	if (!e->leader || e->vote_for != e->self)
+		return 0;
+	for (int i = 0; i < e->num_nodes; i++)
+		if (i != e->self && peers[i].alive && peers[i].vote_for == e->self &&
+			peers[i].vote_expires_ms > now_ms)
+			expiry[n++] = peers[i].vote_expires_ms;
+	if (need <= 0)
+		return INT64_MAX;
+	if (n < need)
+		return 0;
+	/* the need-th latest expiry: once it passes, fewer than need votes remain */
+	for (int k = 0; k < need; k++)
+		for (int j = k + 1; j < n; j++)
+			if (expiry[j] > expiry[k])
+			{
+				int64_t		tmp = expiry[k];
+
+				expiry[k] = expiry[j];
+				expiry[j] = tmp;
+			}
+	return expiry[need - 1];
+}
+
 /* Moves our support towards want, never before our last grant has run out everywhere. */
 static void
 move_vote(wd_election *e, int want, int64_t now_ms)

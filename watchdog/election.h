@@ -93,6 +93,15 @@ void		wd_election_note_sent(wd_election *e, int64_t now_ms);
 int			wd_election_votes_for_self(const wd_election *e, const wd_elect_peer *peers,
 									   int64_t now_ms);
 
+/*
+ * While we lead: the time until which our majority holds if no further vote arrives (the
+ * quorum-th latest expiry of the votes for us, ours counting as lasting). No other node can be
+ * elected before it, which is what the virtual IP's lease is measured against. 0 when we do not
+ * lead.
+ */
+int64_t		wd_election_majority_until(const wd_election *e, const wd_elect_peer *peers,
+									   int64_t now_ms);
+
 /* Our own state as pgpool names it (LEADER, STANDBY, ...), and the leader we follow (-1: none). */
 int			wd_election_local_state(const wd_election *e, const wd_elect_peer *peers, int64_t now_ms);
 int			wd_election_leader(const wd_election *e, const wd_elect_peer *peers);

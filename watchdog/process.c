@@ -22,6 +22,7 @@
 #include "watchdog/escalation.h"
 #include "watchdog/heartbeat.h"
 #include "watchdog/membership.h"
+#include "watchdog/vip.h"
 
 #define WD_TURN_MS 100			/* leases and deadlines are looked at this often */
 #define WD_MAX_DATAGRAMS_PER_TURN 4096	/* drain the socket: the last word of each peer counts */
@@ -35,6 +36,7 @@ typedef struct wd_ctx
 	wd_election e;
 	wd_timing	t;
 	wd_commands commands;		/* escalation and de-escalation commands running */
+	wd_vip		vip;			/* delegate_ip */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
@@ -238,6 +240,8 @@ turn(wd_ctx *c)
 		send_heartbeat(c, state, leader, now);
 	publish_view(c, peers, now, state);
 	act_on_changes(c, state, leader, now);
+	wd_vip_turn(&c->vip, state == WD_STATE_LEADER,
+				wd_election_majority_until(&c->e, peers, now), now);
 	wd_command_reap(&c->commands, now);
 }
 
@@ -267,6 +271,8 @@ setup(wd_ctx *c, const pool_config *cfg)
 	log_info("watchdog: node %d of %d (\"%s\"), heartbeat on UDP port %d every %d ms, "
 			 "deadtime %d ms, vote lease %d ms", c->m.self, c->m.num_nodes, c->m.node_name,
 			 c->m.heartbeat_port, c->t.interval_ms, c->t.dead_ms, c->t.lease_ms);
+	wd_vip_init(&c->vip, cfg, c->m.peers[c->m.self].host, c->t.lease_ms, c->t.interval_ms,
+				net_now_ms());
 	return 0;
 }
 
@@ -287,6 +293,7 @@ wd_main(const pool_config *cfg)
 	wd_members_elect_view(&c.m, &c.t, net_now_ms(), peers);
 	c.e.vote_for = -1;
 	c.e.leader = false;
+	wd_vip_shutdown(&c.vip);	/* before our peers hear that we are gone */
 	send_heartbeat(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());
 	publish_view(&c, peers, net_now_ms(), WD_STATE_SHUTDOWN);
 	act_on_changes(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());

@@ -6,6 +6,8 @@
 #   watch_for MS                               sample every 100 ms for MS
 #   pcp_sample                                 ask every node over PCP (pcp_watchdog_info -v -n 0)
 #   kill_node I                                kill -9 of node I's processes, by pid; sets KILLED_AT
+#   WD_VIP=ADDRESS (with lib/netns.sh)         every sample also lists the namespaces holding ADDRESS
+#                                              (ip -n NS addr) in VIPHOLDERS; two holders fail at once
 # Every sample fails the test at once when two nodes lead. The fast sample reads each watchdog
 # process's title ("pgpool: watchdog: LEADER" only while it holds a majority of votes) with shell
 # builtins, so that it keeps its 100 ms pace on a loaded machine.
@@ -16,6 +18,9 @@ PID=("" "" ""); PCP=("" "" ""); NODE_EXEC=("" "" ""); WDPID=("" "" "")
 TSTATE=("" "" ""); STATE=("" "" ""); QUORUM=("" "" ""); TOTAL=("" "" "")
 LEADERNAME=("" "" ""); NAME=("" "" ""); LEADERS=(); PCP_LEADERS=()
 SAMPLES=0
+WD_VIP=
+VIPHOLDERS=()
+VIP_SAMPLES=0
 WATCHED_MS=0
 MAX_GAP_MS=0
 LAST_SAMPLE_MS=0
@@ -94,7 +99,22 @@ sample()
 	LAST_SAMPLE_MS=$now
 	SAMPLES=$((SAMPLES + 1))
 	[ ${#LEADERS[@]} -le 1 ] || fail "two nodes lead at once: ${LEADERS[*]} (states: ${TSTATE[*]})"
+	[ -z "$WD_VIP" ] || vip_sample
 }
+
+# vip_sample: the namespaces whose interfaces carry $WD_VIP now.
+vip_sample()
+{
+	local i out
+	VIPHOLDERS=()
+	for i in "${!NETNS[@]}"; do
+		out=$(ip -n "${NETNS[i]}" -o -4 addr show 2>/dev/null)
+		case $out in *" inet $WD_VIP/"*) VIPHOLDERS+=("$i") ;; esac
+	done
+	VIP_SAMPLES=$((VIP_SAMPLES + 1))
+	[ ${#VIPHOLDERS[@]} -le 1 ] || fail "two namespaces hold $WD_VIP at once: ${VIPHOLDERS[*]} (states: ${TSTATE[*]})"
+}
+vip_holder() { [ ${#VIPHOLDERS[@]} -eq 1 ] && echo "${VIPHOLDERS[0]}"; }
 
 field() { sed -n "s/^$1 *: //p" | head -1; }
 

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Virtual IP: three pgpool-ng nodes, each in its own network namespace on a private bridge this test
+# makes (10.213.152.0/24, nothing routed off it), delegate_ip 10.213.152.100. Built in (if_up_cmd
+# empty): the leader's address has a 2 s lifetime that it renews. Every 100 ms `ip -n NS addr` must
+# show the VIP in at most one namespace. Scenarios: start; kill -9 of the leader (its VIP runs out by
+# itself, the new leader announces the VIP by gratuitous ARP, the restarted node holds none); the
+# leader's link cut and healed; the leader's watchdog SIGSTOPped and resumed. Then pgpool's
+# if_up_cmd/if_down_cmd/arping_cmd: start, a link cut, and a restart that removes a leftover VIP.
+. "$PGNG_SRC/regress/lib/testlib.sh"
+. "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/netns.sh"
+. "$PGNG_SRC/regress/lib/watchdog.sh"
+require_bin pgpool pg_md5 pcp_watchdog_info
+command -v ip >/dev/null || skip "no ip command"
+IP_CMD=$(command -v ip)
+
+DEADTIME=3
+BOUND_MS=$(( (DEADTIME + 3) * 1000 ))	# detection + the new leader's wait for an old lease
+netns_setup 3 10.213.152
+VIP=10.213.152.100
+WD_VIP=$VIP
+MODE=builtin
+wd_pcp_setup
+
+# start_node I: pgpool-ng in namespace I; MODE builtin or commands.
+start_node()
+{
+	local node=$1 dir=$PGNG_TMP/wd$1 j dev=vn${NETNS_TAG}$1
+	mkdir -p "$dir"
+	rm -f "$dir/pgpool.pid"
+	PGPOOL_DIR=$dir
+	PGPOOL_PORT=9999
+	{
+		echo "listen_addresses = '*'"
+		echo "pcp_listen_addresses = '*'"
+		echo "pcp_port = 9898"
+		echo "search_primary_node_timeout = 1"
+		echo "use_watchdog = on"
+		echo "wd_authkey = 'regress-152'"
+		echo "wd_heartbeat_keepalive = 1"
+		echo "wd_heartbeat_deadtime = $DEADTIME"
+		echo "log_min_messages = info"
+		echo "delegate_ip = '$VIP'"
+		if [ "$MODE" = builtin ]; then
+			echo "if_up_cmd = ''"
+			echo "if_down_cmd = ''"
+			echo "arping_cmd = ''"
+		else
+			echo "if_cmd_path = '$(dirname "$IP_CMD")'"
+			echo "if_up_cmd = 'ip addr add \$_IP_\$/24 dev $dev'"
+			echo "if_down_cmd = 'ip addr del \$_IP_\$/24 dev $dev'"
+			echo "arping_cmd = '/bin/echo \$_IP_\$ >>$dir/arping.log'"
+		fi
+		for j in 0 1 2; do
+			echo "hostname$j = '${NETNS_IP[j]}'"
+			echo "wd_port$j = 9000"
+			echo "pgpool_port$j = 9999"
+			echo "heartbeat_hostname$j = '${NETNS_IP[j]}'"
+			echo "heartbeat_port$j = 9694"
+		done
+	} >"$dir/extra.conf"
+	mapfile -t lines <"$dir/extra.conf"
+	pgpool_write_conf "${lines[@]}"
+	echo "$node" >"$dir/pgpool_node_id"
+	PCP[node]=9898
+	NODE_EXEC[node]="ip netns exec ${NETNS[node]}"
+	wd_pcp_conf "$dir" 9898
+	ip netns exec "${NETNS[node]}" "$PGNG_BIN/pgpool" -n -f "$dir/pgpool.conf" -F "$dir/pcp.conf" \
+		-a "$dir/pool_hba.conf" >>"$dir/log" 2>&1 &
+	PID[node]=$!
+	register_pid "${PID[node]}"
+	wd_wait_watchdog "$node"
+}
+
+holds() { [ "$(vip_holder)" = "$1" ]; }
+leader_holds() { one_leader && holds "${LEADERS[0]}"; }
+mac_of() { ip -n "${NETNS[$1]}" -o link show "vn${NETNS_TAG}$1" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'; }
+neigh_mac() { ip -n "${NETNS[$1]}" neigh show "$WD_VIP" | sed -n 's/.*lladdr \([0-9a-f:]*\).*/\1/p'; }
+
+# takeover_after WHAT OLD: waits for a leader other than OLD that holds the VIP; notes the time.
+takeover_after()
+{
+	local what=$1 old=$2 since=$3
+	watch_until "leader_holds && [ \"\${LEADERS[0]}\" != $old ]" "$BOUND_MS" \
+		"no other node holds the VIP within $BOUND_MS ms after $what of leader $old" "$since"
+	note "$what of leader $old: node ${LEADERS[0]} leads and holds the VIP $ELAPSED_MS ms later (bound $BOUND_MS ms)"
+}
+
+for i in 0 1 2; do start_node "$i"; done
+watch_until 'leader_holds && [ "$(count_state STANDBY)" = 2 ]' 20000 "no leader holding the VIP with two standbys"
+note "start: node ${LEADERS[0]} leads and holds $WD_VIP"
+
+# kill -9 of the leader; a third node watches the VIP's ARP entry
+L=${LEADERS[0]}
+O=$(( (L + 2) % 3 ))
+# a TCP connection to the VIP's pgpool port makes node O resolve the VIP by ARP
+ip netns exec "${NETNS[O]}" timeout 5 bash -c "exec 3<>/dev/tcp/$WD_VIP/9999" || fail "node $O cannot reach the VIP"
+assert_eq "$(mac_of "$L")" "$(neigh_mac "$O")" "node $O reaches the VIP at leader $L's MAC"
+kill_node "$L"
+killed=$KILLED_AT
+watch_until "! holds $L" "$BOUND_MS" "the killed leader's VIP does not run out" "$killed"
+note "kill -9 of leader $L: its VIP ran out by itself $ELAPSED_MS ms later"
+takeover_after "kill -9" "$L" "$killed"
+N=${LEADERS[0]}
+if [ "$N" != "$O" ]; then
+	watch_until "[ \"\$(neigh_mac $O)\" = \"$(mac_of "$N")\" ]" 2000 "no gratuitous ARP: node $O still has $(neigh_mac "$O") for the VIP"
+	note "node $O's ARP entry for the VIP moved to node $N's MAC without asking (gratuitous ARP)"
+fi
+start_node "$L"
+watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ]" 20000 "restarted node $L does not rejoin as standby"
+watch_for 3000
+holds "$N" || fail "after node $L restarted the VIP is not (only) on leader $N: ${VIPHOLDERS[*]}"
+note "node $L restarted: standby, holds no VIP"
+
+# the leader's link is cut, then healed
+L=${LEADERS[0]}
+cut_at=$(now_ms)
+netns_cut "$L"
+takeover_after "link cut" "$L" "$cut_at"
+grep -q "delegate_ip $WD_VIP is down" "$PGNG_TMP/wd$L/log" || fail "isolated node $L did not give the VIP up"
+netns_heal "$L"
+watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "node $L does not rejoin as standby"
+note "link of node $L back: standby, the VIP stays on node ${LEADERS[0]}"
+
+# the leader's watchdog is stopped, then resumed
+L=${LEADERS[0]}
+stop_at=$(now_ms)
+kill -STOP "${WDPID[L]}"
+takeover_after "SIGSTOP of the watchdog" "$L" "$stop_at"
+kill -CONT "${WDPID[L]}"
+watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "node $L does not come back as standby"
+watch_for 2000
+note "watchdog of node $L resumed: standby, the VIP stays on node ${LEADERS[0]}"
+wd_summary
+note "VIP samples: $VIP_SAMPLES (ip -n NS addr in each namespace); never two holders"
+for i in 0 1 2; do kill_node "$i"; done
+watch_until '[ -z "$(vip_holder)" ]' 5000 "a VIP is left after every node was killed"
+
+# pgpool's commands
+MODE=commands
+for i in 0 1 2; do start_node "$i"; done
+watch_until 'leader_holds && [ "$(count_state STANDBY)" = 2 ]' 20000 "commands: no leader holding the VIP"
+L=${LEADERS[0]}
+wait_for "grep -q '^$WD_VIP\$' '$PGNG_TMP/wd$L/arping.log'" 10 "commands: arping_cmd did not run on leader $L"
+note "commands: node $L ran if_up_cmd and arping_cmd"
+cut_at=$(now_ms)
+netns_cut "$L"
+takeover_after "commands: link cut" "$L" "$cut_at"
+netns_heal "$L"
+watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "commands: node $L does not rejoin as standby"
+grep -q "if_down_cmd succeeded" "$PGNG_TMP/wd$L/log" || fail "commands: node $L did not run if_down_cmd"
+# kill -9 leaves the VIP behind (pgpool's behaviour with commands); a restart removes it
+L=${LEADERS[0]}
+WD_VIP=	# two holders for a while now: the sampler would fail the test
+kill_node "$L"
+ns_holds() { ip -n "${NETNS[$1]}" -o -4 addr show | grep -q " inet $VIP/"; }
+ns_holds "$L" || fail "commands: the killed leader lost its VIP although if_down_cmd never ran"
+start_node "$L"
+wait_for "! ns_holds $L" 15 "commands: restarted node $L keeps the leftover VIP"
+grep -q "is on this host at start; running if_down_cmd" "$PGNG_TMP/wd$L/log" || fail "commands: no leftover removal logged"
+WD_VIP=$VIP
+watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "commands: one VIP holder after node $L restarted"
+watch_for 2000
+note "commands: kill -9 of leader $L left its VIP (as pgpool); restarted, the node removed it at start"
+for i in 0 1 2; do kill_node "$i"; done
