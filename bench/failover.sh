@@ -4,13 +4,14 @@
 # a table and never fails on slow numbers.
 #
 #   bench/failover.sh [-r RUNS] [-t TARGETS] [-k]
-#     -r RUNS      runs per target (default 3); the table shows the median and the worst
+#     -r RUNS      runs per target (default 3); the table shows best, median and worst, and a
+#                  line per target lists every run's write downtime, sorted
 #     -t LIST      comma-separated (default all available): ng-builtin (pgpool-ng, builtin_failover),
 #                  ng-scripts (pgpool-ng, sample failover.sh + follow_primary.sh),
 #                  ii-scripts (pgpool-II 4.3 from /usr/sbin/pgpool, the same scripts; needs pgpool2)
 #     -k           keep the temporary directory
 #
-# Columns (seconds after the kill): detect = the pooler shows node0 down (SHOW pool_nodes);
+# Columns (seconds after the kill): detect = the pooler shows node0 down (pcp_node_info, polled);
 # promote = a standby answers pg_is_in_recovery() = false; follow = the new primary's
 # pg_stat_replication shows the other standby streaming; writes = the first INSERT begun after the
 # kill is committed. Counts per run: failed INSERTs, and lost = INSERTs the client saw committed that
@@ -31,6 +32,7 @@ TARGETS=""
 KEEP=0
 POOL_PID=""
 LOAD_PID=""
+WATCH_PIDS=""
 while getopts r:t:kh opt; do
 	case "$opt" in
 	r) RUNS=$OPTARG ;;
@@ -62,6 +64,8 @@ stop_pool()
 cleanup()
 {
 	[ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -n "$WATCH_PIDS" ] && kill $WATCH_PIDS 2>/dev/null
 	stop_pool
 	cluster_stop immediate
 	if [ "$KEEP" -eq 1 ]; then log "kept $TOP"; else rm -rf "$TOP"; fi
@@ -167,19 +171,53 @@ load()
 	done >"$RUN_DIR/load.log"
 }
 
-pool_shows_down()
+# watch NAME CMD...: in the background, records in $RUN_DIR/NAME.at the time CMD first succeeds
+# (every 20 ms until the stop file appears). Each milestone has its own loop, so that a probe that
+# blocks (a session through the pooler while it switches) delays no other measurement.
+watch()
 {
-	cluster_psql "$POOL_PORT" "SHOW pool_nodes" 2>/dev/null | awk -F'|' '$1 == 0 && $4 == "down" { f = 1 } END { exit !f }'
+	local name=$1
+	shift
+	(
+		while [ ! -f "$RUN_DIR/stop" ]; do
+			if "$@" >/dev/null 2>&1; then
+				now >"$RUN_DIR/$name.at"
+				exit 0
+			fi
+			sleep 0.02
+		done
+	) &
+	WATCH_PIDS="$WATCH_PIDS $!"
+}
+
+# Node 0 shown down, asked over PCP (which a switching pooler still answers).
+shows_down()
+{
+	PCPPASSFILE="$RUN_DIR/pool/pcppass" timeout 5 "$PGNG_BIN/pcp_node_info" -h 127.0.0.1 -p "$PCP_PORT" \
+		-U pcpadmin -w -n 0 | awk '{ exit !($3 == 3) }'
+}
+
+# is_primary N: node N answers pg_is_in_recovery() = false (asked directly).
+is_primary()
+{
+	[ "$(cluster_psql "$(eval "echo \$PGNG_PG_PORT$1")" "SELECT pg_is_in_recovery()")" = f ]
+}
+
+# streams_from N M: node M streams from node N (pg_stat_replication on N).
+streams_from()
+{
+	[ "$(cluster_psql "$(eval "echo \$PGNG_PG_PORT$1")" "SELECT count(*) FROM pg_stat_replication
+		WHERE application_name = 'node$2' AND state = 'streaming'")" = 1 ]
 }
 
 # One run: prints "detect promote follow writes failed lost".
 run_one()
 {
-	local t=$1 kill_at pm p d='' pr='' fo='' w='' new='' other deadline
+	local t=$1 kill_at pm new='' deadline
 	cluster_start "$RUN_DIR/cluster" >/dev/null 2>&1 || { log "cluster did not start"; return 1; }
 	POOL_PORT=$(cluster_free_port "$PGNG_PG_PORT0" "$PGNG_PG_PORT1" "$PGNG_PG_PORT2")
-	p=$(cluster_free_port "$PGNG_PG_PORT0" "$PGNG_PG_PORT1" "$PGNG_PG_PORT2" "$POOL_PORT")
-	mkdir -p "$RUN_DIR/pool" && pool_conf "$RUN_DIR/pool" "$t" "$POOL_PORT" "$p"
+	PCP_PORT=$(cluster_free_port "$PGNG_PG_PORT0" "$PGNG_PG_PORT1" "$PGNG_PG_PORT2" "$POOL_PORT")
+	mkdir -p "$RUN_DIR/pool" && pool_conf "$RUN_DIR/pool" "$t" "$POOL_PORT" "$PCP_PORT"
 	pool_start "$RUN_DIR/pool" "$t" || { log "$t did not start"; return 1; }
 	cluster_psql "$POOL_PORT" "CREATE TABLE bench_failover (id int primary key)" >/dev/null
 	load &
@@ -187,31 +225,29 @@ run_one()
 	cluster_wait 30 sh -c "[ \$(grep -c ' ok ' '$RUN_DIR/load.log' 2>/dev/null) -ge 20 ]"
 	pm=$(head -n 1 "$CLUSTER_DIR/data0/postmaster.pid")
 	kids=$(pgrep -P "$pm" | tr '\n' ' ')
+	WATCH_PIDS=""
 	# shellcheck disable=SC2086
 	kill -9 "$pm" $kids
 	kill_at=$(now)
+	watch detect shows_down
+	watch promote1 is_primary 1
+	watch promote2 is_primary 2
+	watch follow1 streams_from 1 2
+	watch follow2 streams_from 2 1
 	deadline=$(($(date +%s) + 90))
-	while [ "$(date +%s)" -lt "$deadline" ] && { [ -z "$d" ] || [ -z "$pr" ] || [ -z "$fo" ] || [ -z "$w" ]; }; do
-		[ -z "$d" ] && pool_shows_down && d=$(now)
-		if [ -z "$pr" ]; then
-			for n in 1 2; do
-				[ "$(cluster_psql "$(eval "echo \$PGNG_PG_PORT$n")" "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ] &&
-					pr=$(now) new=$n && break
-			done
-		fi
-		if [ -n "$new" ] && [ -z "$fo" ]; then
-			other=$((3 - new))
-			[ "$(cluster_psql "$(eval "echo \$PGNG_PG_PORT$new")" "SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node$other' AND state = 'streaming'" 2>/dev/null)" = 1 ] &&
-				fo=$(now)
-		fi
-		[ -z "$w" ] && w=$(awk -v t="$kill_at" '$3 > t && $2 == "ok" { print $4; exit }' "$RUN_DIR/load.log")
-		sleep 0.05
+	while [ "$(date +%s)" -lt "$deadline" ]; do
+		[ -z "$new" ] && { [ -f "$RUN_DIR/promote1.at" ] && new=1; [ -f "$RUN_DIR/promote2.at" ] && new=2; }
+		[ -n "$new" ] && [ -f "$RUN_DIR/detect.at" ] && [ -f "$RUN_DIR/follow$new.at" ] &&
+			awk -v t="$kill_at" '$3 > t && $2 == "ok" { f = 1 } END { exit !f }' "$RUN_DIR/load.log" && break
+		sleep 0.1
 	done
 	touch "$RUN_DIR/stop"
-	wait "$LOAD_PID" 2>/dev/null
+	# shellcheck disable=SC2086
+	wait "$LOAD_PID" $WATCH_PIDS 2>/dev/null
 	LOAD_PID=""
-	local failed lost
-	failed=$(grep -c ' fail ' "$RUN_DIR/load.log")
+	local failed lost w
+	failed=$(awk -v t="$kill_at" '$2 == "fail" && $4 > t' "$RUN_DIR/load.log" | wc -l)
+	w=$(awk -v t="$kill_at" '$3 > t && $2 == "ok" { print $4; exit }' "$RUN_DIR/load.log")
 	lost='?'
 	[ -n "$new" ] && lost=$(comm -23 <(grep ' ok ' "$RUN_DIR/load.log" | cut -d' ' -f1 | sort) \
 		<(cluster_psql "$(eval "echo \$PGNG_PG_PORT$new")" "SELECT id FROM bench_failover" | sort) | wc -l)
@@ -221,17 +257,23 @@ run_one()
 	{
 		[ -n "$1" ] && echo "$1 - $kill_at" | bc | awk '{ printf "%.2f", $1 }' || echo '-'
 	}
-	echo "$(since "$d") $(since "$pr") $(since "$fo") $(since "$w") $failed $lost"
+	at()
+	{
+		[ -f "$RUN_DIR/$1.at" ] && cat "$RUN_DIR/$1.at"
+	}
+	echo "$(since "$(at detect)") $(since "$(at "promote$new")") $(since "$(at "follow$new")") $(since "$w") $failed $lost"
 }
 
-# stats COLUMN FILE: "median/worst" of a column ('-' values count as worst)
+# stats COLUMN FILE: "best/median/worst" of a column (a '-', never reached, counts as worst)
 stats()
 {
-	awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '{ v[NR] = $1 } END {
-		if (NR == 0) { print "-"; exit } m = v[int((NR + 1) / 2)]; printf "%s/%s", m, v[NR] }'
+	awk -v c="$1" '{ print ($c == "-" ? 1e9 : $c) }' "$2" | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		for (i = 1; i <= NR; i++) if (v[i] == 1e9) v[i] = "-"
+		printf "%s/%s/%s", v[1], v[int((NR + 1) / 2)], v[NR] }'
 }
 
-printf '%-11s %5s  %-11s %-11s %-11s %-11s %-7s %s\n' target runs detect promote follow writes failed lost
+printf '%-11s %5s  %-16s %-16s %-16s %-16s %-7s %s\n' target runs detect promote follow writes failed lost
 for t in ${TARGETS//,/ }; do
 	res=$TOP/$t.results
 	: >"$res"
@@ -241,8 +283,11 @@ for t in ${TARGETS//,/ }; do
 		line=$(run_one "$t") && echo "$line" >>"$res"
 		log "$t run $r: ${line:-failed}"
 	done
-	printf '%-11s %5s  %-11s %-11s %-11s %-11s %-7s %s\n' "$t" "$(wc -l <"$res")" "$(stats 1 "$res")" \
+	printf '%-11s %5s  %-16s %-16s %-16s %-16s %-7s %s\n' "$t" "$(wc -l <"$res")" "$(stats 1 "$res")" \
 		"$(stats 2 "$res")" "$(stats 3 "$res")" "$(stats 4 "$res")" \
 		"$(awk '{ s += $5 } END { print s + 0 }' "$res")" "$(awk '{ s += $6 } END { print s + 0 }' "$res")"
 done
-echo "(seconds after kill -9 of the primary, median/worst; failed and lost summed over the runs)"
+echo "(seconds after kill -9 of the primary, best/median/worst; failed and lost summed over the runs)"
+for t in ${TARGETS//,/ }; do
+	echo "$t writes per run: $(awk '{ print $4 }' "$TOP/$t.results" | sort -g | tr '\n' ' ')"
+done
