@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "common/util.h"
+#include "watchdog/consensus.h"
 
 #define QUEUE_LOCK_TIMEOUT_MS 1000
 
@@ -50,6 +51,9 @@ failover_request(const pool_config *cfg, shm_failover_kind kind, int node, unsig
 	if (kind != SHM_FO_NODE_DOWN && kind != SHM_FO_NODE_UP && kind != SHM_FO_PROMOTE)
 		return invalid(err, err_size, "unknown failover request kind for node %d", node, 0);
 	if (check_request(cfg, kind, node, err, err_size) != 0)
+		return FO_REQUEST_INVALID;
+	/* with the watchdog, a health check's request is a vote the leader decides on (consensus.h) */
+	if (wd_failover_gate(cfg, kind, node, flags, err, err_size) != WD_GATE_PROCEED)
 		return FO_REQUEST_INVALID;
 	req.kind = kind;
 	req.node = node;

@@ -77,6 +77,12 @@ typedef struct shm_region
 	/* The watchdog's cluster view; one writer (the watchdog process), seqlock readers. */
 	_Alignas(SHM_CACHE_LINE) _Atomic uint64_t wd_seq;
 	shm_wd_view wd;
+
+	/*
+	 * This node's failover votes: when the health check last asked to fail backend b over while the
+	 * watchdog decides (CLOCK_MONOTONIC ms, 0: never). Health checks write, the watchdog reads.
+	 */
+	_Alignas(SHM_CACHE_LINE) _Atomic int64_t wd_down_vote_ms[CFG_MAX_BACKENDS];
 } shm_region;
 
 /* One node's health-check statistics; the seqlock has one writer, the node's health-check process. */

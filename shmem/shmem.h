@@ -408,6 +408,12 @@ int			shm_wd_publish(const shm_wd_view *view);
  */
 int			shm_wd_read(shm_wd_view *out);
 
+/* Health check: this node votes to fail backend node over (now_ms: CLOCK_MONOTONIC). */
+void		shm_wd_vote_down(int node, int64_t now_ms);
+
+/* Watchdog: bit b of mask (b / 8, 1 << b % 8) set for each vote younger than hold_ms. */
+void		shm_wd_votes(uint8_t *mask, size_t mask_size, int64_t now_ms, int hold_ms);
+
 /* ---- failover request queue (serialised: one failover process carries them out in order) ---- */
 
 typedef enum

@@ -2,6 +2,7 @@
  * The watchdog's cluster view in shared memory: written whole by the watchdog process under a
  * seqlock, copied by the parent, children and PCP without ever waiting on the watchdog.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "shmem/layout.h"
@@ -36,4 +37,26 @@ shm_wd_read(shm_wd_view *out)
 			return out->num_nodes > 0 ? 0 : -1;
 	} while (shm_retry_wait(&retry));
 	return -1;
+}
+
+void
+shm_wd_vote_down(int node, int64_t now_ms)
+{
+	if (shm_base != NULL && node >= 0 && node < CFG_MAX_BACKENDS)
+		atomic_store(&shm_base->wd_down_vote_ms[node], now_ms);
+}
+
+void
+shm_wd_votes(uint8_t *mask, size_t mask_size, int64_t now_ms, int hold_ms)
+{
+	memset(mask, 0, mask_size);
+	if (shm_base == NULL)
+		return;
+	for (int b = 0; b < CFG_MAX_BACKENDS && (size_t) (b / 8) < mask_size; b++)
+	{
+		int64_t		at = atomic_load(&shm_base->wd_down_vote_ms[b]);
+
+		if (at != 0 && now_ms - at < hold_ms)
+			mask[b / 8] |= (uint8_t) (1u << (b % 8));
+	}
 }

@@ -39,6 +39,8 @@ sample(wd_msg *m)
 	m->wd_port = 9000;
 	snprintf(m->node_name, sizeof(m->node_name), "10.213.0.3:9999 Linux host3");
 	snprintf(m->host_name, sizeof(m->host_name), "10.213.0.3");
+	m->down_votes[0] = 0x05;	/* backends 0 and 2 */
+	m->down_votes[WD_WIRE_VOTE_BYTES - 1] = 0x80;	/* backend 127 */
 }
 
 static int
@@ -73,6 +75,7 @@ test_roundtrip(void)
 	CU_ASSERT_EQUAL(out.vote_lease_ms, 2000);
 	CU_ASSERT_EQUAL(out.leader_id, 1);
 	CU_ASSERT_EQUAL(out.start_time, 1764000000);
+	CU_ASSERT_EQUAL(memcmp(out.down_votes, m.down_votes, WD_WIRE_VOTE_BYTES), 0);
 	CU_ASSERT_EQUAL(out.pgpool_port, 9999);
 	CU_ASSERT_EQUAL(out.wd_port, 9000);
 	CU_ASSERT_STRING_EQUAL(out.node_name, m.node_name);
@@ -289,6 +292,7 @@ static CU_SuiteInfo suites[] = {
 	{"watchdog wire", NULL, NULL, NULL, NULL, wire_tests},
 	{"watchdog election", NULL, NULL, NULL, NULL, wd_election_tests},
 	{"watchdog virtual IP", NULL, NULL, NULL, NULL, wd_vip_tests},
+	{"watchdog failover consensus", NULL, NULL, NULL, NULL, wd_consensus_tests},
 	CU_SUITE_INFO_NULL
 };
 

@@ -6,5 +6,6 @@
 
 extern CU_TestInfo wd_election_tests[];
 extern CU_TestInfo wd_vip_tests[];
+extern CU_TestInfo wd_consensus_tests[];
 
 #endif

@@ -18,6 +18,7 @@
 #include "common/ps_title.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
+#include "watchdog/consensus_leader.h"
 #include "watchdog/election.h"
 #include "watchdog/escalation.h"
 #include "watchdog/heartbeat.h"
@@ -37,6 +38,7 @@ typedef struct wd_ctx
 	wd_timing	t;
 	wd_commands commands;		/* escalation and de-escalation commands running */
 	wd_vip		vip;			/* delegate_ip */
+	wd_consensus cons;			/* failover votes */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
@@ -95,6 +97,7 @@ fill_msg(wd_ctx *c, int state, int leader, wd_msg *msg)
 	msg->wd_port = (uint16_t) me->wd_port;
 	snprintf(msg->node_name, sizeof(msg->node_name), "%s", c->m.node_name);
 	snprintf(msg->host_name, sizeof(msg->host_name), "%s", me->host);
+	memcpy(msg->down_votes, c->cons.own, sizeof(msg->down_votes));
 }
 
 static void
@@ -236,6 +239,7 @@ turn(wd_ctx *c)
 	changed = wd_election_step(&c->e, peers, now);
 	state = wd_election_local_state(&c->e, peers, now);
 	leader = wd_election_leader(&c->e, peers);
+	wd_consensus_turn(&c->cons, &c->m, &c->t, state == WD_STATE_LEADER, now);
 	if (changed || now >= c->next_send_ms)
 		send_heartbeat(c, state, leader, now);
 	publish_view(c, peers, now, state);
@@ -271,6 +275,7 @@ setup(wd_ctx *c, const pool_config *cfg)
 	log_info("watchdog: node %d of %d (\"%s\"), heartbeat on UDP port %d every %d ms, "
 			 "deadtime %d ms, vote lease %d ms", c->m.self, c->m.num_nodes, c->m.node_name,
 			 c->m.heartbeat_port, c->t.interval_ms, c->t.dead_ms, c->t.lease_ms);
+	wd_consensus_init(&c->cons, cfg);
 	wd_vip_init(&c->vip, cfg, c->m.peers[c->m.self].host, c->t.lease_ms, c->t.interval_ms,
 				net_now_ms());
 	return 0;

@@ -2,7 +2,8 @@
  * Encoding and decoding of watchdog messages (see wire.h). Layout, big-endian:
  *   "PGWD" version:u8 type:u8 length:u16 | node_id:i32 boot_id:u64 seq:u64 priority:i32 state:i32
  *   vote_for:i32 vote_lease_ms:u32 leader_id:i32 start_time:i64 pgpool_port:u16 wd_port:u16 |
- *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) | HMAC-SHA256 of everything before it.
+ *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) down_votes:(u8 len <= 16, bytes) |
+ *   HMAC-SHA256 of everything before it.
  */
 #include "watchdog/wire.h"
 
@@ -15,7 +16,7 @@
 #define WD_MAGIC "PGWD"
 #define WD_FIXED_SIZE 60		/* magic through wd_port */
 #define WD_LENGTH_OFFSET 6
-#define WD_MIN_SIZE (WD_FIXED_SIZE + 2 + WD_WIRE_HMAC_SIZE)
+#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_WIRE_HMAC_SIZE)
 #define WD_MAX_NODE_ID 1023		/* far above CFG_MAX_WD_NODES; rejects garbage early */
 #define WD_MAX_STATE 20
 
@@ -101,6 +102,8 @@ wd_wire_encode(const wd_msg *msg, const char *key, size_t key_len, uint8_t *buf,
 	put_u(&b, msg->wd_port, 2);
 	put_name(&b, msg->node_name);
 	put_name(&b, msg->host_name);
+	put_u(&b, WD_WIRE_VOTE_BYTES, 1);
+	put_bytes(&b, msg->down_votes, WD_WIRE_VOTE_BYTES);
 	if (b.len + WD_WIRE_HMAC_SIZE > buf_size || b.len + WD_WIRE_HMAC_SIZE > WD_WIRE_MAX_SIZE)
 		return -WD_WIRE_TOO_BIG;
 	buf[WD_LENGTH_OFFSET] = (uint8_t) ((b.len + WD_WIRE_HMAC_SIZE) >> 8);
@@ -141,6 +144,22 @@ get_name(const uint8_t *buf, size_t end, size_t *pos, char *out)
 			return WD_WIRE_BAD_FIELD;
 	memcpy(out, buf + *pos + 1, n);
 	out[n] = '\0';
+	*pos += 1 + n;
+	return WD_WIRE_OK;
+}
+
+/* The vote bitmap: a length (at most WD_WIRE_VOTE_BYTES; missing bytes are zero), then the bytes. */
+static wd_wire_status
+get_votes(const uint8_t *buf, size_t end, size_t *pos, uint8_t *out)
+{
+	size_t		n;
+
+	if (*pos >= end)
+		return WD_WIRE_BAD_LENGTH;
+	n = buf[*pos];
+	if (n > WD_WIRE_VOTE_BYTES || *pos + 1 + n > end)
+		return WD_WIRE_BAD_LENGTH;
+	memcpy(out, buf + *pos + 1, n);
 	*pos += 1 + n;
 	return WD_WIRE_OK;
 }
@@ -203,7 +222,8 @@ wd_wire_decode(const uint8_t *buf, size_t len, const char *key, size_t key_len, 
 	if ((st = check_fields(out)) != WD_WIRE_OK)
 		return st;
 	if ((st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->node_name)) != WD_WIRE_OK ||
-		(st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->host_name)) != WD_WIRE_OK)
+		(st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->host_name)) != WD_WIRE_OK ||
+		(st = get_votes(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->down_votes)) != WD_WIRE_OK)
 		return st;
 	if (pos != total - WD_WIRE_HMAC_SIZE)
 		return WD_WIRE_BAD_LENGTH;

@@ -9,10 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WD_WIRE_VERSION 1
+#define WD_WIRE_VERSION 2	/* 2: the failover votes after the names */
 #define WD_WIRE_MAX_SIZE 512	/* no valid message is longer; UDP datagrams and TCP frames alike */
 #define WD_WIRE_NAME_MAX 127	/* node and host names, without the terminating zero */
 #define WD_WIRE_HMAC_SIZE 32
+#define WD_WIRE_VOTE_BYTES 16	/* one bit per backend, CFG_MAX_BACKENDS = 128 */
 
 typedef enum
 {
@@ -38,6 +39,8 @@ typedef struct wd_msg
 	uint16_t	wd_port;
 	char		node_name[WD_WIRE_NAME_MAX + 1];
 	char		host_name[WD_WIRE_NAME_MAX + 1];
+	/* backends the sender's health check found down lately (bit b of byte b / 8): its failover votes */
+	uint8_t		down_votes[WD_WIRE_VOTE_BYTES];
 } wd_msg;
 
 typedef enum

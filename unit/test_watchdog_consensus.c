@@ -1,0 +1,63 @@
+/*
+ * Unit tests for watchdog/consensus.c: which failover requests the watchdog decides on, the gate
+ * without quorum, the votes needed and how they are counted.
+ */
+#include <string.h>
+
+#include "unit/test_watchdog.h"
+#include "watchdog/consensus.h"
+#include "watchdog/election.h"
+
+static void
+test_gate(void)
+{
+	unsigned int hc = SHM_FO_HEALTH_CHECK;
+
+	/* without the watchdog, or for operators' and the leader's own requests: as asked */
+	CU_ASSERT_EQUAL(wd_gate_decide(false, SHM_FO_NODE_DOWN, hc, false, WD_QUORUM_ABSENT, true),
+					WD_GATE_PROCEED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, 0, true, WD_QUORUM_ABSENT, true),
+					WD_GATE_PROCEED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_UP, hc, true, WD_QUORUM_ABSENT, true),
+					WD_GATE_PROCEED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc | WD_FO_CONSENSUS, true,
+								   WD_QUORUM_EXISTS, true), WD_GATE_PROCEED);
+	/* a health check's request: a vote with quorum, refused without (unless the switch is off) */
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_EXISTS, true),
+					WD_GATE_VOTED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_ON_THE_EDGE, true),
+					WD_GATE_VOTED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_ABSENT, true),
+					WD_GATE_REFUSED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_ABSENT, false),
+					WD_GATE_PROCEED);
+	/* no current view: nobody knows about quorum, so no failover */
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, false, 0, false), WD_GATE_REFUSED);
+}
+
+static void
+test_needed_and_count(void)
+{
+	uint8_t		a[WD_WIRE_VOTE_BYTES] = {0};
+	uint8_t		b[WD_WIRE_VOTE_BYTES] = {0};
+	const uint8_t *voters[4] = {a, b, NULL, a};
+
+	CU_ASSERT_EQUAL(wd_consensus_needed(3, false, true), 2);
+	CU_ASSERT_EQUAL(wd_consensus_needed(4, false, true), 3);
+	CU_ASSERT_EQUAL(wd_consensus_needed(4, true, true), 2);	/* enable_consensus_with_half_votes */
+	CU_ASSERT_EQUAL(wd_consensus_needed(3, false, false), 1);
+	a[0] = 0x04;				/* backend 2 */
+	b[0] = 0x04;
+	b[15] = 0x80;				/* backend 127 */
+	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, 2), 3);	/* node 2 is not counted */
+	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, 127), 1);
+	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, 0), 0);
+	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, 128), 0);
+	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, -1), 0);
+}
+
+CU_TestInfo wd_consensus_tests[] = {
+	{"gate: health-check requests are votes; none without quorum", test_gate},
+	{"votes needed and counted per backend", test_needed_and_count},
+	CU_TEST_INFO_NULL
+};
