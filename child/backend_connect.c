@@ -11,6 +11,7 @@
 
 #include "auth/md5.h"
 #include "auth/scram.h"
+#include "child/backend_error.h"
 #include "child/credentials.h"
 #include "child/router.h"
 #include "child/session.h"
@@ -70,7 +71,12 @@ open_socket(backend_login *l)
 	int			fd = net_connect_with_deadline(be->hostname, be->port, deadline, l->err, sizeof(l->err));
 
 	if (fd < 0)
+	{
+		/* pgpool too takes a node it cannot connect to for failed (not one that refuses the login) */
+		backend_error_report(l->s->cfg, l->node, "connecting to", l->err);
 		return -1;
+	}
+	l->b->goodbye = false;
 	net_conn_init(&l->b->conn, fd);
 	if (negotiate_backend_tls(l, be->hostname, deadline) != 0)
 	{

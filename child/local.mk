@@ -3,7 +3,8 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/startup.c child/backend_connect.c child/credentials.c child/credentials.h \
 	child/client_auth.c child/client_auth_scram.c child/client_auth.h child/relay.c \
 	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
-	child/cancel.c child/cancel.h child/router.c child/router.h
+	child/cancel.c child/cancel.h child/router.c child/router.h \
+	child/backend_error.c child/backend_error.h
 
 # Load-balance node choice.
 libpgng_a_SOURCES += child/lb_select.c child/lb_select.h child/stmt_count.c child/stmt_count.h

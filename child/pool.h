@@ -23,6 +23,7 @@ typedef struct backend_conn
 	int32_t		pid;			/* the backend's BackendKeyData, for cancel */
 	int32_t		key;
 	char		tx_status;		/* last ReadyForQuery status: I, T or E */
+	bool		goodbye;		/* the server announced the end of the connection (FATAL, 57P0x) */
 	time_t		connected_at;
 } backend_conn;
 

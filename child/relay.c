@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 
+#include "child/backend_error.h"
 #include "child/intercept.h"
 #include "child/relay_internal.h"
 #include "child/session.h"
@@ -136,8 +137,14 @@ backend_message(void *arg, const pq_scan_msg *msg)
 {
 	relay	   *r = arg;
 
-	if (msg->type == PQ_MSG_ERROR_RESPONSE && msg->header_held == 0 && pq_scan_msg_complete(msg))
-		stmt_count_backend_error(r->c2b.slot, r->c2b.node, msg->body, msg->body_avail);
+	if ((msg->type == PQ_MSG_ERROR_RESPONSE || msg->type == PQ_MSG_NOTICE_RESPONSE) &&
+		msg->header_held == 0 && pq_scan_msg_complete(msg))
+	{
+		/* one split over two reads is not seen: rare for these short messages */
+		backend_error_note_message(r->backend, msg->type, msg->body, msg->body_avail);
+		if (msg->type == PQ_MSG_ERROR_RESPONSE)
+			stmt_count_backend_error(r->c2b.slot, r->c2b.node, msg->body, msg->body_avail);
+	}
 	if (r->route != NULL && msg->type == '1')	/* ParseComplete */
 		route_parse_complete(r->route);
 	if (msg->type == PQ_MSG_READY_FOR_QUERY)
@@ -427,7 +434,8 @@ relay_step(relay *r, relay_result *result)
 		return true;
 	}
 	rc = pump(r, &r->c2b, &progressed);
-
+	if (rc == PUMP_DST_FAILED)
+		relay_backend_failed(r, r->current, "writing to", errno);
 	if (rc != PUMP_OK || pq_scan_failed(&r->c2b.scan))
 	{
 		if (pq_scan_failed(&r->c2b.scan))
@@ -436,6 +444,8 @@ relay_step(relay *r, relay_result *result)
 		return true;
 	}
 	rc = pump(r, &r->b2c, &progressed);
+	if (rc == PUMP_SRC_FAILED)
+		relay_backend_failed(r, r->current, "reading from", errno);
 	if (rc == PUMP_DST_FAILED && client_leaving(r))
 	{
 		r->b2c.drop_output = true;
@@ -449,6 +459,7 @@ relay_step(relay *r, relay_result *result)
 	/* what a peer sent before it left is delivered first (a backend's FATAL, a client's queries) */
 	if (r->b2c.src_eof && r->b2c.sent == r->b2c.ready && relay_route_node_lost(r) != 0)
 	{
+		relay_backend_failed(r, r->current, "reading from", 0);
 		*result = RELAY_BACKEND_LOST;
 		return true;
 	}
@@ -473,6 +484,38 @@ relay_step(relay *r, relay_result *result)
 		r->again = !r->c2b.route_pending;
 	}
 	return false;
+}
+
+void
+relay_backend_failed(relay *r, int node, const char *what, int err)
+{
+	if (backend_error_io(r->s->cfg, node, &r->s->entry->backends[node], what, err))
+	{
+		r->lost_node = node;
+		r->lost_what = what;
+	}
+}
+
+/*
+ * The session ends because a node failed: the client learns why, when the error fits in its
+ * stream (between two messages, and it still reads).
+ */
+static void
+tell_client_node_lost(relay *r)
+{
+	const pool_config *cfg = r->s->cfg;
+	relay_dir  *d = &r->b2c;
+	char		detail[300];
+
+	if (d->drop_output || !pq_scan_at_boundary(&d->scan) ||
+		net_conn_send_all_with_deadline(d->dst, d->buf + d->sent, d->ready - d->sent,
+										net_deadline_after(1000)) != 0)
+		return;
+	d->sent = d->ready;
+	snprintf(detail, sizeof(detail), "%s node %d (%s:%d) failed%s", r->lost_what, r->lost_node,
+			 cfg->backends[r->lost_node].hostname, cfg->backends[r->lost_node].port,
+			 cfg->failover_on_backend_error ? "; its failover was requested (failover_on_backend_error)" : "");
+	session_report(r->s, "FATAL", "08006", "lost the connection to a PostgreSQL backend", detail);
 }
 
 /* Steps and waits until the relay is over. */
@@ -521,7 +564,7 @@ relay_loop(relay *r, int client_stall_ms, int stall_ms)
 relay_result
 session_relay(session *s)
 {
-	relay		r = {.s = s, .backend = &s->entry->backends[s->entry->main_node]};
+	relay		r = {.s = s, .backend = &s->entry->backends[s->entry->main_node], .lost_node = -1};
 	int			stall_ms = s->cfg->authentication_timeout * 1000;
 	int			client_stall_ms;
 	relay_result result;
@@ -547,6 +590,8 @@ session_relay(session *s)
 	stmt_count_reset();
 	relay_route_begin(&r);
 	result = relay_loop(&r, client_stall_ms, stall_ms);
+	if (result == RELAY_BACKEND_LOST && r.lost_node >= 0)
+		tell_client_node_lost(&r);
 	relay_route_end(&r);
 	return result;
 }

@@ -60,7 +60,16 @@ typedef struct relay
 	route_state *route;			/* NULL: one backend, no routing */
 	int			current;		/* the node c2b.dst and b2c.src talk to */
 	bool		again;			/* a unit was just let through: step again before waiting */
+	int			lost_node;		/* the node whose failure ends the session, or -1 */
+	const char *lost_what;		/* "reading from", "writing to" */
 } relay;
+
+/*
+ * relay.c: I/O on node failed (errno err, 0 for an end of stream). A node failure (see
+ * backend_error.h) is reported and remembered for the client's error; the caller decides whether
+ * the session goes on.
+ */
+void		relay_backend_failed(relay *r, int node, const char *what, int err);
 
 /* relay.c: every ReadyForQuery owed for what the client sent has been passed on. */
 bool		relay_answered(const relay *r);

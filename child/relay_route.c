@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "child/backend_error.h"
 #include "child/lb_select.h"
 #include "child/relay_internal.h"
 #include "child/route_policy.h"
@@ -85,11 +86,18 @@ inject(relay *r, int node, pq_out *out, int expect_ready, msg_buf *reply)
 	if (out->len == 0)
 		return 0;
 	if (msgio_send(&b->conn, out, deadline) != 0)
+	{
+		relay_backend_failed(r, node, "writing to", errno);
 		return -1;
+	}
 	while (expect_ready > 0)
 	{
 		if (msgio_read(&b->conn, &r->s->msg, 0x40000000U, deadline) != 0)
+		{
+			relay_backend_failed(r, node, "reading from", errno);
 			return -1;
+		}
+		backend_error_note_message(b, r->s->msg.type, r->s->msg.data, r->s->msg.len);
 		if (r->s->msg.type == PQ_MSG_READY_FOR_QUERY)
 		{
 			if (!pq_parse_ready_for_query(r->s->msg.data, r->s->msg.len, &b->tx_status))
@@ -397,6 +405,8 @@ relay_route_node_lost(relay *r)
 		return -1;
 	log_info("node %d closed the session's connection while idle; its reads go elsewhere", lost);
 	b = &r->s->entry->backends[lost];
+	relay_backend_failed(r, lost, "reading from", 0);
+	r->lost_node = -1;			/* the session goes on */
 	net_conn_close(&b->conn);
 	b->connected = false;
 	st->connected &= ~(1u << lost);
@@ -448,6 +458,7 @@ relay_route_unit(relay *r)
 		return 0;
 	if (rc != 0)
 		return -1;
+	r->lost_node = -1;			/* a standby that failed on the way was left out */
 	plan.node = node;
 	plan.sync = d->sync_points + 1;
 	route_apply(r->route, d->buf + d->ready, &plan);

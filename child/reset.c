@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "child/backend_error.h"
 #include "child/session.h"
 #include "common/log.h"
 #include "net/sock.h"
@@ -18,13 +19,16 @@
 
 /* Reads until `count` ReadyForQuery have arrived; false on error, FATAL or timeout. */
 static bool
-read_ready(session *s, backend_conn *b, long count, int64_t deadline)
+read_ready(session *s, int node, backend_conn *b, long count, int64_t deadline)
 {
 	while (count > 0)
 	{
 		if (msgio_read(&b->conn, &s->msg, 0x40000000U, deadline) != 0)
 		{
-			log_info("resetting backend connection failed: %s", msgio_error_text(errno));
+			int			err = errno;
+
+			log_info("resetting backend connection failed: %s", msgio_error_text(err));
+			backend_error_io(s->cfg, node, b, "reading from", err);
 			return false;
 		}
 		if (s->msg.type == PQ_MSG_READY_FOR_QUERY)
@@ -82,8 +86,9 @@ session_reset_backends(session *s)
 		queued = queue_reset_queries(s, b);
 		if (queued == 0)
 			continue;
-		if (msgio_send(&b->conn, &s->out, deadline) == 0 && read_ready(s, b, queued, deadline) &&
-			b->tx_status == PQ_TX_IDLE)
+		if (msgio_send(&b->conn, &s->out, deadline) != 0)
+			backend_error_io(s->cfg, node, b, "writing to", errno);
+		else if (read_ready(s, node, b, queued, deadline) && b->tx_status == PQ_TX_IDLE)
 			continue;
 		log_info("backend %d could not be reset for the next session", node);
 		pq_out_reset(&s->out);

@@ -1,0 +1,72 @@
+/*
+ * failover_on_backend_error (see backend_error.h): classifying what a backend connection did and
+ * asking for the failover of a node that failed.
+ */
+#include "child/backend_error.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "main/failover_request.h"
+#include "protocol/message.h"
+
+bool
+backend_error_is_goodbye(uint8_t type, const uint8_t *body, size_t len)
+{
+	pq_error	err;
+
+	if ((type != PQ_MSG_ERROR_RESPONSE && type != PQ_MSG_NOTICE_RESPONSE) || !pq_parse_error(body, len, &err))
+		return false;
+	if (type == PQ_MSG_ERROR_RESPONSE && pq_error_is_fatal(&err))
+		return true;
+	return err.sqlstate != NULL && strncmp(err.sqlstate, "57P0", 4) == 0 && err.sqlstate[4] >= '1' &&
+		err.sqlstate[4] <= '3' && err.sqlstate[5] == '\0';
+}
+
+void
+backend_error_note_message(backend_conn *b, uint8_t type, const uint8_t *body, size_t len)
+{
+	if (backend_error_is_goodbye(type, body, len))
+		b->goodbye = true;
+}
+
+bool
+backend_error_report(const pool_config *cfg, int node, const char *what, const char *detail)
+{
+	char		err[256];
+	int			rc;
+
+	if (node < 0 || node >= cfg->num_backends)
+		return false;
+	if (!cfg->failover_on_backend_error)
+	{
+		log_warning("%s backend node %d (%s:%d) failed: %s; not detaching it (failover_on_backend_error is off)",
+					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);
+		return false;
+	}
+	rc = failover_request(cfg, SHM_FO_NODE_DOWN, node, 0, NULL, err, sizeof(err));
+	if (rc == FO_REQUEST_QUEUED)
+		log_warning("%s backend node %d (%s:%d) failed: %s; failover of the node requested (failover_on_backend_error)",
+					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);
+	else
+		log_warning("%s backend node %d (%s:%d) failed: %s; no failover: %s", what, node,
+					cfg->backends[node].hostname, cfg->backends[node].port, detail, err);
+	return rc == FO_REQUEST_QUEUED;
+}
+
+bool
+backend_error_io(const pool_config *cfg, int node, const backend_conn *b, const char *what, int err)
+{
+	char		detail[160];
+
+	if (err == ETIMEDOUT || err == EMSGSIZE || b->goodbye)
+		return false;
+	if (err == 0 || err == ECONNRESET)
+		snprintf(detail, sizeof(detail), "the server closed the connection without a word");
+	else
+		snprintf(detail, sizeof(detail), "%s", strerror(err));
+	backend_error_report(cfg, node, what, detail);
+	return true;
+}
