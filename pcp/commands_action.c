@@ -1,8 +1,7 @@
 /*
- * PCP requests that change something: attach and detach a node (in the shared backend table),
- * reload, stop, set-parameter; promote and online recovery answer that they are not available yet.
- * Attach and detach edit the table directly until the failover process (with its commands and
- * pgpool_status) takes such requests; see docs/compatibility.md.
+ * PCP requests that change something: attach, detach (graceful) and promote go through the failover
+ * queue (main/failover_request.h), so that the failover process runs pgpool's scripts, builtin
+ * failover and pgpool_status for them; reload, stop, set-parameter. Online recovery: commands_recovery.c.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,13 +11,19 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "main/failover_request.h"
 #include "net/sock.h"
 #include "pcp/worker.h"
 #include "shmem/shmem.h"
 
-/* How long a table edit may wait for the writers' lock. */
-#define EDIT_LOCK_TIMEOUT_MS 5000
 #define GRACEFUL_POLL_MS 200
+/*
+ * How long the reply waits for the failover process to carry a request out (a switchover searches
+ * for the primary and waits for the standbys to follow). pgpool answers once the request is queued;
+ * waiting lets the operator's next command see the result. Past the bound the request goes on.
+ */
+#define ATTACH_WAIT_MS (60 * 1000)
+#define PROMOTE_WAIT_MS (300 * 1000)
 
 /* A configured node id (not only < 128 as pgpool accepts: pgpool-ng refuses unconfigured ones). */
 static bool
@@ -26,22 +31,6 @@ node_configured(const pcp_worker *w, int node)
 {
 	(void) w;
 	return node >= 0 && node < shm_num_backends();
-}
-
-/* Sets a node's status in the table; -1 when the table could not be edited in time. */
-static int
-set_node_status(int node, shm_backend_status status)
-{
-	shm_backend_table *t = shm_backends_edit_begin_with_deadline(EDIT_LOCK_TIMEOUT_MS);
-
-	if (!t)
-		return -1;
-	if (t->nodes[node].status != (int32_t) status)
-	{
-		t->nodes[node].status = status;
-		t->nodes[node].last_status_change = (int64_t) time(NULL);
-	}
-	return shm_backends_edit_commit() == 0 ? 0 : -1;
 }
 
 static int
@@ -54,12 +43,33 @@ node_status(int node)
 	return t.nodes[node].status;
 }
 
+/*
+ * Queues a request and waits (bounded) until the failover process carried it out. false when it was
+ * refused (err holds pgpool's words); true when done or still in progress at the deadline.
+ */
+static bool
+queue_and_wait(pcp_worker *w, shm_failover_kind kind, int node, unsigned int flags, int wait_ms,
+			   char *err, size_t err_size)
+{
+	uint64_t	id = 0;
+	int			rc = failover_request(w->cfg, kind, node, flags, &id, err, err_size);
+
+	if (rc == FO_REQUEST_BUSY)
+		return false;
+	if (rc != FO_REQUEST_QUEUED)
+		return false;
+	if (failover_request_wait_with_deadline(id, wait_ms) != 0)
+		log_warning("PCP %s: request %llu on node %d is still being carried out after %d s",
+					w->peer, (unsigned long long) id, node, wait_ms / 1000);
+	return true;
+}
+
 /* pgpool accepts attaching a node that is up; it waits for its first session ("waiting"). */
 static bool
 attach_node(pcp_worker *w, pcp_reader *r)
 {
-	int			node, status;
-	char		detail[96];
+	int			node;
+	char		detail[96], err[256] = "";
 
 	if (!pcp_read_int_field(r, &node))
 		node = -1;
@@ -69,11 +79,9 @@ attach_node(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, "invalid failback request", detail);
 		return true;
 	}
-	status = node_status(node);
-	if (status != SHM_CON_UP && status != SHM_CON_CONNECT_WAIT &&
-		set_node_status(node, SHM_CON_CONNECT_WAIT) != 0)
+	if (!queue_and_wait(w, SHM_FO_NODE_UP, node, 0, ATTACH_WAIT_MS, err, sizeof(err)))
 	{
-		pcp_worker_error(w, "failback request failed", "the backend table is busy");
+		pcp_worker_error(w, "failback request failed", err);
 		return true;
 	}
 	log_info("PCP %s: node %d attached", w->peer, node);
@@ -121,7 +129,7 @@ static bool
 detach_node(pcp_worker *w, pcp_reader *r, bool graceful)
 {
 	int			node, status;
-	char		msg[160];
+	char		msg[160], err[256] = "";
 
 	if (!pcp_read_int_field(r, &node))
 		node = -1;
@@ -133,17 +141,12 @@ detach_node(pcp_worker *w, pcp_reader *r, bool graceful)
 		pcp_worker_error(w, msg, NULL);
 		return true;
 	}
-	if (cfg_backend_flags(w->cfg, node) & CFG_BACKEND_DISALLOW_TO_FAILOVER)
-	{
-		snprintf(msg, sizeof(msg), "node %d is configured with DISALLOW_TO_FAILOVER", node);
-		pcp_worker_error(w, "invalid degenerate backend request", msg);
-		return true;
-	}
 	if (graceful)
 		wait_for_sessions(w, node);
-	if (set_node_status(node, SHM_CON_DOWN) != 0)
+	if (!queue_and_wait(w, SHM_FO_NODE_DOWN, node, graceful ? SHM_FO_GRACEFUL : 0, ATTACH_WAIT_MS,
+						err, sizeof(err)))
 	{
-		pcp_worker_error(w, "degenerate request failed", "the backend table is busy");
+		pcp_worker_error(w, err, NULL);
 		return true;
 	}
 	log_info("PCP %s: node %d detached", w->peer, node);
@@ -163,12 +166,17 @@ detach_gracefully(pcp_worker *w, pcp_reader *r)
 	return detach_node(w, r, true);
 }
 
-/* The node id (sent as "<id> "), then one byte: 's' switchover, 'n' not. */
+/*
+ * The node id (sent as "<id> "), then one byte: 's' switchover, 'n' not. As pgpool, promoting a node
+ * that is down or already the primary is answered with success; the failover process logs why it
+ * did nothing.
+ */
 static bool
-promote_node(pcp_worker *w, pcp_reader *r)
+promote_node(pcp_worker *w, pcp_reader *r, bool graceful)
 {
 	int			node;
-	char		detail[64];
+	unsigned int flags = graceful ? SHM_FO_GRACEFUL : 0;
+	char		detail[64], err[256] = "";
 
 	if (!pcp_read_int_field(r, &node))
 		node = -1;
@@ -178,37 +186,31 @@ promote_node(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, "could not process promote request", detail);
 		return true;
 	}
-	pcp_worker_error(w, "could not process promote request",
-					 "promote node is not available yet in pgpool-ng: it needs the failover "
-					 "process, which is not built yet");
+	if (pcp_read_byte(r) == 's')
+		flags |= SHM_FO_SWITCHOVER;
+	if (graceful)
+		wait_for_sessions(w, node);
+	if (!queue_and_wait(w, SHM_FO_PROMOTE, node, flags, PROMOTE_WAIT_MS, err, sizeof(err)))
+	{
+		pcp_worker_error(w, "could not process promote request", err);
+		return true;
+	}
+	log_info("PCP %s: promote of node %d%s done", w->peer, node,
+			 (flags & SHM_FO_SWITCHOVER) ? " (switchover)" : "");
+	pcp_worker_complete(w, 'd');
 	return true;
 }
 
 static bool
-recovery_node(pcp_worker *w, pcp_reader *r)
+promote_now(pcp_worker *w, pcp_reader *r)
 {
-	int			node, status;
-	char		msg[96];
+	return promote_node(w, r, false);
+}
 
-	if (!pcp_read_int_field(r, &node))
-		node = -1;
-	if (!node_configured(w, node))
-	{
-		snprintf(msg, sizeof(msg), "node id %d is not valid", node);
-		pcp_worker_error(w, "process recovery request failed", msg);
-		return true;
-	}
-	status = node_status(node);
-	if (status == SHM_CON_UP || status == SHM_CON_CONNECT_WAIT)
-	{
-		snprintf(msg, sizeof(msg), "node recovery failed, node id: %d is alive", node);
-		pcp_worker_error(w, msg, NULL);
-		return true;
-	}
-	pcp_worker_error(w, "node recovery failed",
-					 "online recovery is not available yet in pgpool-ng: it needs the failover "
-					 "process, which is not built yet");
-	return true;
+static bool
+promote_gracefully(pcp_worker *w, pcp_reader *r)
+{
+	return promote_node(w, r, true);
 }
 
 /* 'c' cluster or 'l' local; without a watchdog both reload this pgpool. */
@@ -281,9 +283,9 @@ pcp_action_handler(char kind)
 		case 'C': return attach_node;
 		case 'D': return detach_now;
 		case 'd': return detach_gracefully;
-		case 'J':
-		case 'j': return promote_node;
-		case 'O': return recovery_node;
+		case 'J': return promote_now;
+		case 'j': return promote_gracefully;
+		case 'O': return pcp_recovery_node_handler;
 		case 'Z': return reload_config;
 		case 'T':
 		case 't': return stop_pgpool;

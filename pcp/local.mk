@@ -2,7 +2,10 @@
 # client library and the pcp_* tools.
 libpgng_a_SOURCES += pcp/wire.c pcp/wire.h pcp/server.c pcp/server.h pcp/worker.c pcp/worker.h \
 	pcp/commands_info.c pcp/commands_watchdog.c pcp/commands_action.c pcp/client.c pcp/client.h \
-	pcp/pcppass.c pcp/pcppass.h
+	pcp/pcppass.c pcp/pcppass.h pcp/commands_recovery.c
+# online recovery (pcp_recovery_node): listed here because only the PCP worker starts it
+libpgng_a_SOURCES += main/recovery.c main/recovery.h main/recovery_steps.c main/recovery_exec.c \
+	main/recovery_exec.h
 libpgng_a_SOURCES += pcp/tool.c pcp/tool.h pcp/wd_info.c pcp/wd_info.h
 
 PCP_TOOLS = pcp_node_count pcp_node_info pcp_health_check_stats pcp_proc_count pcp_proc_info \

@@ -53,6 +53,9 @@ typedef bool (*pcp_handler) (pcp_worker *w, pcp_reader *r);
 pcp_handler pcp_info_handler(char kind);
 pcp_handler pcp_action_handler(char kind);
 
+/* The 'O' handler (commands_recovery.c): online recovery of a node that is down. */
+bool		pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r);
+
 /* The 'W' handler (commands_watchdog.c): the watchdog's view from shared memory, as JSON. */
 bool		pcp_watchdog_info(pcp_worker *w, pcp_reader *r);
 

@@ -125,13 +125,10 @@ pcp_run "$B" pcp_attach_node 2;                pcp_expect_shape pcp_attach_node-
 pcp_run "$B" pcp_attach_node -n 7
 assert_contains "$PCP_ERR" "node id 7 is not configured" "attach of an unconfigured node"
 pcp_run "$B" pcp_detach_node 7;                pcp_expect_shape pcp_detach_node-bad-node-positional.txt
-# promote and recovery are not there yet: a clear error, never a pretended success
-pcp_run "$B" pcp_promote_node -n 1
-assert_contains "$PCP_ERR" "not available yet in pgpool-ng" "promote says it is not available"
-assert_not_contains "$PCP_OUT" "Successful" "promote does not pretend"
+# promote and recovery change the cluster: 146 and 147 run them. Without recovery_user, recovery
+# fails as pgpool's does when it cannot connect to the main node.
 pcp_run "$B" pcp_detach_node -n 2
-pcp_run "$B" pcp_recovery_node -n 2
-assert_contains "$PCP_ERR" "not available yet in pgpool-ng" "recovery says it is not available"
+pcp_run "$B" pcp_recovery_node -n 2;           pcp_expect_shape pcp_recovery_node-no-recovery-cmd.txt
 pcp_run "$B" pcp_attach_node -n 2
 
 # ---- reload: pgpool.conf changes reach the PCP process (and the children) ----
@@ -200,7 +197,6 @@ $(diff <(printf '%s\n' "$theirs") <(printf '%s\n' "$ours") | head -20)"
 	same pcp_watchdog_info -v
 	same pcp_recovery_node -n 7
 	same pcp_promote_node -n 7
-	same pcp_promote_node -s -n 1
 	same pcp_reload_config -s cluster
 	deb()
 	{

@@ -245,9 +245,18 @@ run_case(const target *t, uint64_t seed, long i)
 		for (size_t k = 1 + below(3); k > 0; k--)
 		{
 			kind = random_kind();
+			size_t		len;
+
 			while (kind == 'T' || kind == 't' || kind == 'd' || kind == 'j')
 				kind = random_kind();
-			put_packet(fd, kind, payload, random_payload(payload, sizeof(payload)));
+			len = random_payload(payload, sizeof(payload));
+			/* detach, promote and recovery act on the cluster: fuzz them on node 9, never configured */
+			if ((kind == 'D' || kind == 'J' || kind == 'O') && len >= 2)
+			{
+				payload[0] = '9';
+				payload[1] = below(2) ? '\0' : ' ';
+			}
+			put_packet(fd, kind, payload, len);
 		}
 	}
 	else if (below(3) == 0)

@@ -1,0 +1,68 @@
+/*
+ * pcp_recovery_node ('O'): checks the request as pgpool does, then runs the built-in online
+ * recovery (main/recovery.h) and answers when it has finished. recovery_1st_stage_command (pgpool's
+ * script run on the primary through the pgpool_recovery extension) is refused with a clear error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "main/recovery.h"
+#include "net/sock.h"
+#include "pcp/worker.h"
+#include "shmem/shmem.h"
+
+/* Time kept for sending the answer before the worker's end of life. */
+#define ANSWER_MARGIN_MS 10000
+
+static int
+node_status(int node)
+{
+	shm_backend_table t;
+
+	if (shm_backends_snapshot(&t) == 0)
+		return -1;
+	return t.nodes[node].status;
+}
+
+bool
+pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
+{
+	int			node, status;
+	char		msg[96];
+	recovery_result res;
+
+	if (!pcp_read_int_field(r, &node))
+		node = -1;
+	if (node < 0 || node >= shm_num_backends())
+	{
+		snprintf(msg, sizeof(msg), "node id %d is not valid", node);
+		pcp_worker_error(w, "process recovery request failed", msg);
+		return true;
+	}
+	status = node_status(node);
+	if (status == SHM_CON_UP || status == SHM_CON_CONNECT_WAIT)
+	{
+		snprintf(msg, sizeof(msg), "node recovery failed, node id: %d is alive", node);
+		pcp_worker_error(w, msg, NULL);
+		return true;
+	}
+	if (w->cfg->recovery_1st_stage_command && w->cfg->recovery_1st_stage_command[0])
+	{
+		pcp_worker_error(w, "node recovery failed",
+						 "recovery_1st_stage_command (run on the primary by the pgpool_recovery extension) "
+						 "is not available yet in pgpool-ng; leave it empty to use the built-in recovery, "
+						 "which rebuilds a node whose data directory is on pgpool-ng's host");
+		return true;
+	}
+	log_info("PCP %s: online recovery of node %d requested", w->peer, node);
+	if (recovery_builtin_with_deadline(w->cfg, node, w->end_of_life_ms - ANSWER_MARGIN_MS, &res) != 0)
+	{
+		pcp_worker_error(w, res.message[0] ? res.message : "node recovery failed",
+						 res.detail[0] ? res.detail : NULL);
+		return true;
+	}
+	log_info("PCP %s: node %d recovered and attached", w->peer, node);
+	pcp_worker_complete(w, 'c');
+	return true;
+}
