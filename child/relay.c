@@ -109,6 +109,14 @@ client_message(void *arg, const pq_scan_msg *msg)
 			d->ext_pending = false; /* each ends the implicit transaction */
 			shm_child_set_status(d->slot, SHM_CHILD_EXECUTE_COMMAND);
 			break;
+		case 'H':				/* Flush */
+			/*
+			 * A valid one changes nothing. One with a body makes PostgreSQL raise an error, after which
+			 * it discards messages up to a Sync, as after any extended-protocol message.
+			 */
+			if (msg->length > PQ_LENGTH_SIZE)
+				d->ext_pending = true;
+			break;
 		case 'P':				/* Parse, Bind, Describe, Execute, Close */
 		case 'B':
 		case 'D':

@@ -68,6 +68,22 @@ done
 assert_eq "$(bad query_no_nul "$PGNG_PG_PORT0")" "$(bad query_no_nul "$PGPOOL_PORT")" \
 	"a Query without its NUL is answered as PostgreSQL answers it"
 healthy query_no_nul
+# The error leaves the backend skipping up to a Sync the client never sends: the connection must
+# be closed, not cached (its reset would wait 10 s for answers that never come). In a database
+# that is cached, so that a reset would be tried.
+psql_at "$PGNG_PG_PORT0" "CREATE DATABASE regress_bad" >/dev/null
+cached_backends()
+{
+	psql_at "$PGNG_PG_PORT0" "SELECT count(*) FROM pg_stat_activity WHERE datname = 'regress_bad'"
+}
+flush_out()
+{
+	timeout 60 "$BAD" flush_with_body 127.0.0.1 "$1" "$PGNG_PG_SUPERUSER" regress_bad 2>&1
+}
+assert_eq "$(flush_out "$PGNG_PG_PORT0")" "$(flush_out "$PGPOOL_PORT")" \
+	"a Flush with a body is answered as PostgreSQL answers it"
+wait_for "[ \"\$(cached_backends)\" -eq 0 ]" 5 "the connection left skipping to a Sync closed, not reset"
+healthy flush_with_body
 
 for mode in leave_mid_result leave_mid_copy leave_mid_copy_message; do
 	out=$(bad "$mode" "$PGPOOL_PORT")
@@ -98,6 +114,10 @@ out=$(bad busy_backend "$PGPOOL_PORT" 4)
 assert_eq "ready for query 100001 of 100001" "$out" "pipelined queries behind a slow statement"
 healthy busy_backend
 
+# every case above took longer together than a reset's 10 s bound
+if grep -q "resetting backend connection failed" "$PGPOOL_DIR/log"; then
+	fail "a connection was returned to the cache unsettled: $(grep "resetting backend" "$PGPOOL_DIR/log" | head -3)"
+fi
 if grep -q "by signal" "$PGPOOL_DIR/log"; then
 	fail "a pgpool-ng process was killed by a signal: $(grep "by signal" "$PGPOOL_DIR/log" | head -3)"
 fi

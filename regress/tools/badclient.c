@@ -135,6 +135,8 @@ bad_message(const target *t, const char *mode)
 	static const uint8_t short_len[] = {'Q', 0, 0, 0, 2, 'x', 'y'};
 	static const uint8_t garbage[] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37, 0xff, 0x80, 'Q'};
 	static const uint8_t no_nul[] = {'Q', 0, 0, 0, 8, 'a', 'b', 'c', 'd'};
+	/* a Flush with a body: an error, after which PostgreSQL skips everything up to a Sync */
+	static const uint8_t flush_body[] = {'H', 0, 0, 0, 8, 'a', 'b', 'c', 'd'};
 	int			fd = login_or_die(t);
 	const uint8_t *bytes = oversized;
 	size_t		len = sizeof(oversized);
@@ -145,8 +147,11 @@ bad_message(const target *t, const char *mode)
 		bytes = garbage, len = sizeof(garbage);
 	else if (strcmp(mode, "query_no_nul") == 0)
 		bytes = no_nul, len = sizeof(no_nul);
+	else if (strcmp(mode, "flush_with_body") == 0)
+		bytes = flush_body, len = sizeof(flush_body);
 	raw_send(fd, bytes, len, raw_now_ms() + ANSWER_MS);
-	report(fd, ANSWER_MS);
+	/* after the Flush's error no ReadyForQuery comes: wait only for the error */
+	report(fd, bytes == flush_body ? 1000 : ANSWER_MS);
 	close(fd);
 }
 

@@ -3,6 +3,8 @@
  * lengths, random types, duplication) at a server, checking every CHECK cases that a normal client
  * is still served. Case i depends only on (seed, i): `-only I` replays one case.
  *   fuzzclient HOST PORT USER DB SEED CASES MAX_SECONDS [CHECK] [-only I]
+ * With PGNG_FUZZ_TRACE set, each case's number and wall-clock start go to stderr, to match a case
+ * with what the server logged at that time.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "regress/tools/rawpq.h"
@@ -207,12 +210,27 @@ read_back(int fd)
 
 /* One case: a start-up phase case (a mutated start-up packet) or a logged-in one. */
 static void
+trace_case(long i)
+{
+	struct timespec ts;
+	struct tm	tm;
+
+	if (getenv("PGNG_FUZZ_TRACE") == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	fprintf(stderr, "case %ld at %02d:%02d:%02d.%03ld\n", i, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			ts.tv_nsec / 1000000);
+}
+
+static void
 run_case(const fuzz_target *t, uint64_t seed, long i)
 {
 	raw_buf		b = {0};
 	int			fd;
 	bool		startup_case;
 
+	trace_case(i);
 	seed_case(seed, i);
 	startup_case = rnd_below(3) == 0;
 	if (startup_case)
