@@ -2,8 +2,8 @@
 # PCP actions through the failover process: pcp_detach_node then pcp_attach_node run failback_command
 # with its placeholders; pcp_promote_node -s (switchover, builtin_failover) makes standby node1 the
 # primary, node2 follows it and is attached once it streams, SHOW pool_nodes shows the new roles and
-# writes go to node1; then pcp_recovery_node -n 0 rebuilds the old primary (still running, detached)
-# as a standby of node1 and attaches it. The driver rebuilds the cluster afterwards.
+# writes go to node1; then pcp_recovery_node -n 0 stops the old primary (still running, detached),
+# rewinds it (pg_rewind) into a standby of node1 and attaches it. The driver rebuilds the cluster afterwards.
 # shellcheck source=regress/lib/testlib.sh
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
@@ -22,6 +22,19 @@ echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
 export PCPPASSFILE=$PGNG_TMP/pcppass
 echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
 chmod 600 "$PCPPASSFILE"
+# pg_rewind needs full_page_writes on the source and wal_log_hints on the target, which the regress
+# cluster runs without: node0 restarts with both, the standbys reload full_page_writes
+for i in 0 1 2; do
+	data_var=PGNG_PG_DATA$i
+	run_as_os_user sh -c "echo 'full_page_writes = on' >> '${!data_var}/postgresql.conf'"
+done
+run_as_os_user sh -c "echo 'wal_log_hints = on' >> '$PGNG_PG_DATA0/postgresql.conf'"
+run_as_os_user "$PGNG_PG_BIN/pg_ctl" restart -D "$PGNG_PG_DATA0" -m fast -w -t 120 \
+	-l "$PGNG_CLUSTER_DIR/log/node0.log" >/dev/null || fail "restart of node0 with wal_log_hints"
+psql_at "$PGNG_PG_PORT1" "SELECT pg_reload_conf()" >/dev/null
+psql_at "$PGNG_PG_PORT2" "SELECT pg_reload_conf()" >/dev/null
+assert_eq on "$(psql_at "$PGNG_PG_PORT0" "SHOW wal_log_hints")" "node0 runs with wal_log_hints"
+wait_for "[ \"\$(psql_at $PGNG_PG_PORT1 'SHOW full_page_writes')\" = on ]" 30 "node1 has full_page_writes on"
 pgpool_start -D
 
 # pcp TOOL ARGS: our tool, stdout and stderr together, bounded
@@ -71,6 +84,8 @@ t0=$(date +%s%N)
 out=$(pcp pcp_recovery_node -n 0)
 note "pcp_recovery_node -n 0 answered after $((($(date +%s%N) - t0) / 1000000)) ms: $(grep 'recovery' "$PGPOOL_DIR/log" | tail -5)"
 assert_eq "pcp_recovery_node -- Command Successful" "$out" "recovery of node 0"
+grep -q "recovery: node 0's server still runs; stopping it" "$PGPOOL_DIR/log" || fail "the running old primary was not stopped first"
+grep -q "recovery: node 0 rewound from node 1" "$PGPOOL_DIR/log" || fail "node 0 was not rebuilt with pg_rewind"
 assert_eq t "$(psql_at "$PGNG_PG_PORT0" "SELECT pg_is_in_recovery()")" "node0 is a standby now"
 assert_eq "$PGNG_PG_PORT1" "$(psql_at "$PGNG_PG_PORT0" "SELECT sender_port FROM pg_stat_wal_receiver WHERE status = 'streaming'")" \
 	"node0 streams from node1"
