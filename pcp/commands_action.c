@@ -15,6 +15,7 @@
 #include "net/sock.h"
 #include "pcp/worker.h"
 #include "shmem/shmem.h"
+#include "watchdog/cluster_command.h"
 
 #define GRACEFUL_POLL_MS 200
 /*
@@ -226,6 +227,9 @@ reload_config(pcp_worker *w, pcp_reader *r)
 	}
 	shm_request_post(SHM_REQUEST_RELOAD);
 	w->signal_parent = SIGUSR1;
+	/* -s c: the watchdog tells the other nodes too (watchdog/cluster_command.h) */
+	if (scope == 'c')
+		wd_cluster_command_post(w->cfg, WD_CLUSTER_RELOAD);
 	log_info("PCP %s: configuration reload requested", w->peer);
 	pcp_worker_complete(w, 'z');
 	return true;
@@ -233,7 +237,7 @@ reload_config(pcp_worker *w, pcp_reader *r)
 
 /* T local, t cluster-wide (local without a watchdog); the mode byte picks the signal. */
 static bool
-stop_pgpool(pcp_worker *w, pcp_reader *r)
+stop_pgpool(pcp_worker *w, pcp_reader *r, bool cluster)
 {
 	int			mode = pcp_read_byte(r);
 	int			sig = mode == 's' ? SIGTERM : mode == 'f' ? SIGINT : mode == 'i' ? SIGQUIT : 0;
@@ -247,9 +251,23 @@ stop_pgpool(pcp_worker *w, pcp_reader *r)
 	}
 	log_info("PCP %s: %s shutdown requested", w->peer,
 			 mode == 's' ? "smart" : mode == 'f' ? "fast" : "immediate");
+	if (cluster)
+		wd_cluster_command_post(w->cfg, wd_cluster_stop_command(mode));
 	w->signal_parent = sig;
 	pcp_worker_complete(w, 't');
 	return true;
+}
+
+static bool
+stop_local(pcp_worker *w, pcp_reader *r)
+{
+	return stop_pgpool(w, r, false);
+}
+
+static bool
+stop_cluster(pcp_worker *w, pcp_reader *r)
+{
+	return stop_pgpool(w, r, true);
 }
 
 /* pgpool accepts client_min_messages only (its clients' -d); pgpool-ng sends no notices, so it is a no-op. */
@@ -287,8 +305,8 @@ pcp_action_handler(char kind)
 		case 'j': return promote_gracefully;
 		case 'O': return pcp_recovery_node_handler;
 		case 'Z': return reload_config;
-		case 'T':
-		case 't': return stop_pgpool;
+		case 'T': return stop_local;
+		case 't': return stop_cluster;
 		case 'A': return set_parameter;
 		default: return NULL;
 	}

@@ -83,6 +83,9 @@ typedef struct shm_region
 	 * watchdog decides (CLOCK_MONOTONIC ms, 0: never). Health checks write, the watchdog reads.
 	 */
 	_Alignas(SHM_CACHE_LINE) _Atomic int64_t wd_down_vote_ms[CFG_MAX_BACKENDS];
+
+	/* A cluster-wide command PCP asks the watchdog to send (0: none); PCP sets, the watchdog takes. */
+	_Atomic uint32_t wd_cluster_command;
 } shm_region;
 
 /* One node's health-check statistics; the seqlock has one writer, the node's health-check process. */

@@ -414,6 +414,12 @@ void		shm_wd_vote_down(int node, int64_t now_ms);
 /* Watchdog: bit b of mask (b / 8, 1 << b % 8) set for each vote younger than hold_ms. */
 void		shm_wd_votes(uint8_t *mask, size_t mask_size, int64_t now_ms, int hold_ms);
 
+/* PCP: asks the watchdog to send a cluster-wide command (watchdog/cluster_command.h numbers). */
+void		shm_wd_command_post(uint32_t command);
+
+/* Watchdog: takes the pending command, 0 when none. */
+uint32_t	shm_wd_command_take(void);
+
 /* ---- failover request queue (serialised: one failover process carries them out in order) ---- */
 
 typedef enum

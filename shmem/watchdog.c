@@ -60,3 +60,16 @@ shm_wd_votes(uint8_t *mask, size_t mask_size, int64_t now_ms, int hold_ms)
 			mask[b / 8] |= (uint8_t) (1u << (b % 8));
 	}
 }
+
+void
+shm_wd_command_post(uint32_t command)
+{
+	if (shm_base != NULL)
+		atomic_store(&shm_base->wd_cluster_command, command);
+}
+
+uint32_t
+shm_wd_command_take(void)
+{
+	return shm_base != NULL ? atomic_exchange(&shm_base->wd_cluster_command, 0) : 0;
+}

@@ -41,6 +41,9 @@ sample(wd_msg *m)
 	snprintf(m->host_name, sizeof(m->host_name), "10.213.0.3");
 	m->down_votes[0] = 0x05;	/* backends 0 and 2 */
 	m->down_votes[WD_WIRE_VOTE_BYTES - 1] = 0x80;	/* backend 127 */
+	m->command = 3;
+	m->command_id = 0x01020304;
+	m->command_time = 1764000123;
 }
 
 static int
@@ -76,6 +79,9 @@ test_roundtrip(void)
 	CU_ASSERT_EQUAL(out.leader_id, 1);
 	CU_ASSERT_EQUAL(out.start_time, 1764000000);
 	CU_ASSERT_EQUAL(memcmp(out.down_votes, m.down_votes, WD_WIRE_VOTE_BYTES), 0);
+	CU_ASSERT_EQUAL(out.command, 3);
+	CU_ASSERT_EQUAL(out.command_id, 0x01020304);
+	CU_ASSERT_EQUAL(out.command_time, 1764000123);
 	CU_ASSERT_EQUAL(out.pgpool_port, 9999);
 	CU_ASSERT_EQUAL(out.wd_port, 9000);
 	CU_ASSERT_STRING_EQUAL(out.node_name, m.node_name);
@@ -160,6 +166,8 @@ static void
 test_signed_garbage(void)
 {
 	wd_msg		m;
+	uint8_t		buf[WD_WIRE_MAX_SIZE];
+	wd_wire_status st;
 
 	sample(&m);
 	CU_ASSERT_EQUAL(decode_patched(&m, 0, 'X'), WD_WIRE_BAD_MAGIC);
@@ -168,10 +176,15 @@ test_signed_garbage(void)
 	CU_ASSERT_EQUAL(decode_patched(&m, 5, 200), WD_WIRE_BAD_TYPE);
 	CU_ASSERT_EQUAL(decode_patched(&m, 8, 0x80), WD_WIRE_BAD_FIELD);	/* node id < 0 */
 	CU_ASSERT_EQUAL(decode_patched(&m, 32, 0x7f), WD_WIRE_BAD_FIELD);	/* state */
-	CU_ASSERT_EQUAL(decode_patched(&m, 60, 5), WD_WIRE_BAD_LENGTH);	/* name shorter than said */
+	/* name shorter than said: what follows is read as the next fields, and does not fit them */
+	st = decode_patched(&m, 60, 5);
+	CU_ASSERT(st == WD_WIRE_BAD_LENGTH || st == WD_WIRE_BAD_FIELD);
 	CU_ASSERT_EQUAL(decode_patched(&m, 60, 250), WD_WIRE_BAD_LENGTH);	/* name past the end */
 	CU_ASSERT_EQUAL(decode_patched(&m, 61, 0x01), WD_WIRE_BAD_FIELD);	/* control character */
 	CU_ASSERT_EQUAL(decode_patched(&m, 6, 0x7f), WD_WIRE_BAD_LENGTH);	/* over the maximum */
+	/* an unknown cluster command: the byte after the vote map (its length is 16) */
+	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 13, 99),
+					WD_WIRE_BAD_FIELD);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit/test_watchdog.h"
+#include "watchdog/cluster_command.h"
 #include "watchdog/consensus.h"
 #include "watchdog/election.h"
 
@@ -56,7 +57,41 @@ test_needed_and_count(void)
 	CU_ASSERT_EQUAL(wd_consensus_count(voters, 4, -1), 0);
 }
 
+/* Cluster-wide commands: once per command, only from a known incarnation, only when recent. */
+static void
+test_cluster_command(void)
+{
+	wd_cluster	c;
+	wd_msg		m;
+	time_t		now = 1764000000;
+
+	memset(&c, 0, sizeof(c));
+	memset(&m, 0, sizeof(m));
+	m.node_id = 1;
+	m.boot_id = 42;
+	m.command = WD_CLUSTER_STOP_FAST;
+	m.command_id = 1;
+	m.command_time = now - 2;
+	CU_ASSERT(!wd_cluster_should_act(&c, &m, false, now));	/* first word of an incarnation */
+	CU_ASSERT(wd_cluster_should_act(&c, &m, true, now));
+	c.acted_boot[1] = 42;
+	c.acted_id[1] = 1;
+	CU_ASSERT(!wd_cluster_should_act(&c, &m, true, now));	/* the repeats */
+	m.command_id = 2;
+	CU_ASSERT(wd_cluster_should_act(&c, &m, true, now));
+	m.command_time = now - WD_CLUSTER_MAX_AGE_S - 1;
+	CU_ASSERT(!wd_cluster_should_act(&c, &m, true, now));	/* a replay, too old */
+	m.command_time = now;
+	m.command = WD_CLUSTER_NONE;
+	CU_ASSERT(!wd_cluster_should_act(&c, &m, true, now));
+	CU_ASSERT_EQUAL(wd_cluster_stop_command('f'), WD_CLUSTER_STOP_FAST);
+	CU_ASSERT_EQUAL(wd_cluster_stop_command('s'), WD_CLUSTER_STOP_SMART);
+	CU_ASSERT_EQUAL(wd_cluster_stop_command('i'), WD_CLUSTER_STOP_IMMEDIATE);
+	CU_ASSERT_EQUAL(wd_cluster_stop_command('x'), WD_CLUSTER_NONE);
+}
+
 CU_TestInfo wd_consensus_tests[] = {
+	{"cluster-wide commands: once, known incarnation, recent", test_cluster_command},
 	{"gate: health-check requests are votes; none without quorum", test_gate},
 	{"votes needed and counted per backend", test_needed_and_count},
 	CU_TEST_INFO_NULL

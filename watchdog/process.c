@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/rand.h>
@@ -18,6 +19,7 @@
 #include "common/ps_title.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
+#include "watchdog/cluster_command.h"
 #include "watchdog/consensus_leader.h"
 #include "watchdog/election.h"
 #include "watchdog/escalation.h"
@@ -39,6 +41,7 @@ typedef struct wd_ctx
 	wd_commands commands;		/* escalation and de-escalation commands running */
 	wd_vip		vip;			/* delegate_ip */
 	wd_consensus cons;			/* failover votes */
+	wd_cluster	cluster;		/* cluster-wide PCP commands */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
@@ -98,6 +101,7 @@ fill_msg(wd_ctx *c, int state, int leader, wd_msg *msg)
 	snprintf(msg->node_name, sizeof(msg->node_name), "%s", c->m.node_name);
 	snprintf(msg->host_name, sizeof(msg->host_name), "%s", me->host);
 	memcpy(msg->down_votes, c->cons.own, sizeof(msg->down_votes));
+	wd_cluster_fill(&c->cluster, msg, net_now_ms());
 }
 
 static void
@@ -119,10 +123,17 @@ receive_all(wd_ctx *c, int64_t now_ms)
 		wd_msg		msg;
 		wd_wire_status st = WD_WIRE_OK;
 		int			rc = wd_heartbeat_receive(c->fd, c->key, &msg, &st);
+		bool		known;
+		wd_accept_result acc;
 
 		if (rc == 0)
 			return;
-		if (rc < 0 || wd_members_accept(&c->m, &msg, now_ms, time(NULL)) == WD_UNKNOWN_NODE)
+		known = rc > 0 && msg.node_id >= 0 && msg.node_id < c->m.num_nodes &&
+			c->m.peers[msg.node_id].heard && c->m.peers[msg.node_id].boot_id == msg.boot_id;
+		acc = rc > 0 ? wd_members_accept(&c->m, &msg, now_ms, time(NULL)) : WD_UNKNOWN_NODE;
+		if (acc == WD_ACCEPTED)
+			wd_cluster_receive(&c->cluster, &msg, known, c->parent, time(NULL));
+		if (acc == WD_UNKNOWN_NODE)
 		{
 			if (now_ms - c->last_bad_log_ms >= WD_BAD_MESSAGE_LOG_MS)
 			{
@@ -240,7 +251,10 @@ turn(wd_ctx *c)
 	state = wd_election_local_state(&c->e, peers, now);
 	leader = wd_election_leader(&c->e, peers);
 	wd_consensus_turn(&c->cons, &c->m, &c->t, state == WD_STATE_LEADER, now);
-	if (changed || now >= c->next_send_ms)
+	if (wd_cluster_take(&c->cluster, now, time(NULL)))
+		changed = true;
+	/* while a cluster-wide command rides on them, heartbeats go out every turn (UDP loses some) */
+	if (changed || now >= c->next_send_ms || wd_cluster_active(&c->cluster, now))
 		send_heartbeat(c, state, leader, now);
 	publish_view(c, peers, now, state);
 	act_on_changes(c, state, leader, now);
@@ -281,6 +295,28 @@ setup(wd_ctx *c, const pool_config *cfg)
 	return 0;
 }
 
+/*
+ * At exit: a cluster-wide stop PCP just posted may not have gone out yet (our parent stops us at
+ * once); send it a few times before we go.
+ */
+static void
+send_pending_command(wd_ctx *c)
+{
+	wd_elect_peer peers[WD_MAX_NODES];
+	struct timespec gap = {0, 50 * 1000 * 1000};
+
+	if (!wd_cluster_take(&c->cluster, net_now_ms(), time(NULL)) &&
+		!wd_cluster_active(&c->cluster, net_now_ms()))
+		return;
+	wd_members_elect_view(&c->m, &c->t, net_now_ms(), peers);
+	for (int i = 0; i < 3; i++)
+	{
+		send_heartbeat(c, wd_election_local_state(&c->e, peers, net_now_ms()),
+					   wd_election_leader(&c->e, peers), net_now_ms());
+		nanosleep(&gap, NULL);
+	}
+}
+
 void
 wd_main(const pool_config *cfg)
 {
@@ -299,6 +335,7 @@ wd_main(const pool_config *cfg)
 	c.e.vote_for = -1;
 	c.e.leader = false;
 	wd_vip_shutdown(&c.vip);	/* before our peers hear that we are gone */
+	send_pending_command(&c);
 	send_heartbeat(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());
 	publish_view(&c, peers, net_now_ms(), WD_STATE_SHUTDOWN);
 	act_on_changes(&c, WD_STATE_SHUTDOWN, -1, net_now_ms());

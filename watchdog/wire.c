@@ -2,7 +2,8 @@
  * Encoding and decoding of watchdog messages (see wire.h). Layout, big-endian:
  *   "PGWD" version:u8 type:u8 length:u16 | node_id:i32 boot_id:u64 seq:u64 priority:i32 state:i32
  *   vote_for:i32 vote_lease_ms:u32 leader_id:i32 start_time:i64 pgpool_port:u16 wd_port:u16 |
- *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) down_votes:(u8 len <= 16, bytes) |
+ *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) down_votes:(u8 len <= 16, bytes)
+ *   command:u8 command_id:u32 command_time:i64 |
  *   HMAC-SHA256 of everything before it.
  */
 #include "watchdog/wire.h"
@@ -16,7 +17,9 @@
 #define WD_MAGIC "PGWD"
 #define WD_FIXED_SIZE 60		/* magic through wd_port */
 #define WD_LENGTH_OFFSET 6
-#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_WIRE_HMAC_SIZE)
+#define WD_COMMAND_SIZE 13
+#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_COMMAND_SIZE + WD_WIRE_HMAC_SIZE)
+#define WD_MAX_COMMAND 10
 #define WD_MAX_NODE_ID 1023		/* far above CFG_MAX_WD_NODES; rejects garbage early */
 #define WD_MAX_STATE 20
 
@@ -104,6 +107,9 @@ wd_wire_encode(const wd_msg *msg, const char *key, size_t key_len, uint8_t *buf,
 	put_name(&b, msg->host_name);
 	put_u(&b, WD_WIRE_VOTE_BYTES, 1);
 	put_bytes(&b, msg->down_votes, WD_WIRE_VOTE_BYTES);
+	put_u(&b, msg->command, 1);
+	put_u(&b, msg->command_id, 4);
+	put_u(&b, (uint64_t) msg->command_time, 8);
 	if (b.len + WD_WIRE_HMAC_SIZE > buf_size || b.len + WD_WIRE_HMAC_SIZE > WD_WIRE_MAX_SIZE)
 		return -WD_WIRE_TOO_BIG;
 	buf[WD_LENGTH_OFFSET] = (uint8_t) ((b.len + WD_WIRE_HMAC_SIZE) >> 8);
@@ -225,8 +231,13 @@ wd_wire_decode(const uint8_t *buf, size_t len, const char *key, size_t key_len, 
 		(st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->host_name)) != WD_WIRE_OK ||
 		(st = get_votes(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->down_votes)) != WD_WIRE_OK)
 		return st;
-	if (pos != total - WD_WIRE_HMAC_SIZE)
+	if (pos + WD_COMMAND_SIZE != total - WD_WIRE_HMAC_SIZE)
 		return WD_WIRE_BAD_LENGTH;
+	out->command = buf[pos];
+	out->command_id = (uint32_t) get_u(buf + pos + 1, 4);
+	out->command_time = (int64_t) get_u(buf + pos + 5, 8);
+	if (out->command > WD_MAX_COMMAND)
+		return WD_WIRE_BAD_FIELD;
 	if (used)
 		*used = total;
 	return WD_WIRE_OK;

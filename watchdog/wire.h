@@ -41,6 +41,10 @@ typedef struct wd_msg
 	char		host_name[WD_WIRE_NAME_MAX + 1];
 	/* backends the sender's health check found down lately (bit b of byte b / 8): its failover votes */
 	uint8_t		down_votes[WD_WIRE_VOTE_BYTES];
+	/* a cluster-wide command (pcp_stop_pgpool -s c, pcp_reload_config -s c), repeated for a while */
+	uint8_t		command;		/* wd_cluster_cmd, 0: none */
+	uint32_t	command_id;		/* increases with every command of one boot_id */
+	int64_t		command_time;	/* epoch seconds the command was given */
 } wd_msg;
 
 typedef enum
