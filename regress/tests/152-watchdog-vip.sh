@@ -4,7 +4,8 @@
 # empty): the leader's address has a 2 s lifetime that it renews. Every 100 ms `ip -n NS addr` must
 # show the VIP in at most one namespace. Scenarios: start; kill -9 of the leader (its VIP runs out by
 # itself, the new leader announces the VIP by gratuitous ARP, the restarted node holds none); the
-# leader's link cut and healed; the leader's watchdog SIGSTOPped and resumed. Then pgpool's
+# leader's link cut and healed; the leader's watchdog SIGSTOPped and resumed; its link flapping; two
+# of three nodes killed (the survivor gives the VIP up). Then pgpool's
 # if_up_cmd/if_down_cmd/arping_cmd: start, a link cut, and a restart that removes a leftover VIP.
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
@@ -131,10 +132,27 @@ kill -CONT "${WDPID[L]}"
 watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "node $L does not come back as standby"
 watch_for 2000
 note "watchdog of node $L resumed: standby, the VIP stays on node ${LEADERS[0]}"
+# the leader's link flaps
+L=${LEADERS[0]}
+end=$(( $(now_ms) + 12000 ))
+while [ "$(now_ms)" -lt "$end" ]; do
+	netns_cut "$L"
+	watch_for 2000
+	netns_heal "$L"
+	watch_for 2000
+done
+watch_until 'leader_holds && [ "$(count_state STANDBY)" = 2 ]' 20000 "no single VIP holder after the flapping"
+note "link of node $L flapped for 12 s (2 s down, 2 s up): node ${LEADERS[0]} holds the VIP after"
+
+# two of three killed: the surviving leader has no quorum and gives the VIP up
+S=${LEADERS[0]}
+for i in 0 1 2; do [ "$i" = "$S" ] || kill_node "$i"; done
+watch_until '[ -z "$(vip_holder)" ] && [ "${TSTATE[S]}" != LEADER ]' "$BOUND_MS" \
+	"the lone survivor $S keeps the VIP without quorum" "$KILLED_AT"
+note "two of three killed: the survivor $S gave the VIP up $ELAPSED_MS ms later"
 wd_summary
 note "VIP samples: $VIP_SAMPLES (ip -n NS addr in each namespace); never two holders"
-for i in 0 1 2; do kill_node "$i"; done
-watch_until '[ -z "$(vip_holder)" ]' 5000 "a VIP is left after every node was killed"
+kill_node "$S"
 
 # pgpool's commands
 MODE=commands
