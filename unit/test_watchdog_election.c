@@ -1,13 +1,16 @@
 /*
  * Unit tests for watchdog/election.c: an in-memory cluster with a simulated clock, lossy links,
- * crashes and restarts. After every 10 ms tick at most one node may hold a majority of votes; and
- * once links are healed a leader must exist within the deadtime plus two seconds.
+ * crashes and restarts. After every 10 ms tick at most one node may hold a majority of votes, and at
+ * most one node's built-in VIP address may be unexpired (vip_lease.c, with the kernel as late as the
+ * lease allows; a crashed node's address stays until it runs out); once links are healed a leader
+ * must exist within the deadtime plus two seconds.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "unit/test_watchdog.h"
 #include "watchdog/election.h"
+#include "watchdog/vip_lease.h"
 
 #define TICK_MS 10
 #define SIM_MAX 5
@@ -33,6 +36,8 @@ typedef struct sim_node
 	int64_t		heard[SIM_MAX];	/* when we last heard j, -1: never */
 	int64_t		sent[SIM_MAX];	/* send time of j's last accepted message (its sequence) */
 	wd_elect_peer seen[SIM_MAX];	/* j's last word, as we received it */
+	wd_vip_lease vip;			/* the built-in VIP's lease */
+	int64_t		vip_expires;	/* when the kernel drops our address (also while we are down) */
 } sim_node;
 
 typedef struct sim
@@ -45,6 +50,7 @@ typedef struct sim
 	int			priority[SIM_MAX];
 	sim_node	node[SIM_MAX];
 	int			max_leaders;	/* worst count seen at one instant */
+	int			max_vip_holders;	/* the same for addresses not yet expired */
 	unsigned	seed;
 	int			max_delay_ms;	/* each message takes 0..max_delay_ms */
 	sim_msg		queue[SIM_QUEUE];
@@ -61,6 +67,8 @@ sim_start_node(sim *s, int i)
 	for (int j = 0; j < s->n; j++)
 		x->heard[j] = -1;
 	wd_election_init(&x->e, i, s->n, false, &s->t, s->now);
+	/* a starting node removes a VIP it finds (vip.c); memset did that here */
+	wd_vip_lease_init(&x->vip, true, s->t.lease_ms, s->t.interval_ms);
 }
 
 static void
@@ -168,10 +176,45 @@ sim_leaders(const sim *s, int *who)
 	return count;
 }
 
+/*
+ * The VIP lease of node i after its election step; the kernel drops a renewed address up to
+ * fuzz_ms after its lifetime (the worst the lease allows for).
+ */
+static void
+sim_vip(sim *s, int i, const wd_elect_peer *view)
+{
+	sim_node   *x = &s->node[i];
+	wd_vip_action a = wd_vip_lease_decide(&x->vip, x->e.leader,
+										  wd_election_majority_until(&x->e, view, s->now), s->now);
+
+	if (a == WD_VIP_ACQUIRE)
+		x->vip_expires = s->now + x->vip.valid_s * 1000 +
+			(int) (rand_r(&s->seed) % (unsigned) (x->vip.fuzz_ms + 1));
+	else if (a == WD_VIP_RELEASE)
+		x->vip_expires = 0;
+	if (a != WD_VIP_NOTHING)
+		wd_vip_lease_done(&x->vip, a, true, s->now);
+}
+
+/* Nodes whose address is still there (down ones included: nobody removed it). */
+static int
+sim_vip_holders(const sim *s, int *who)
+{
+	int			count = 0;
+
+	for (int i = 0; i < s->n; i++)
+		if (s->node[i].vip_expires > s->now)
+		{
+			count++;
+			*who = i;
+		}
+	return count;
+}
+
 static void
 sim_tick(sim *s)
 {
-	int			who;
+	int			who = -1;
 	int			count;
 
 	s->now += TICK_MS;
@@ -186,10 +229,14 @@ sim_tick(sim *s)
 		peer_view(s, i, view);
 		if (wd_election_step(&x->e, view, s->now) || s->now >= x->next_send)
 			sim_send(s, i, view);
+		sim_vip(s, i, view);
 	}
 	count = sim_leaders(s, &who);
 	if (count > s->max_leaders)
 		s->max_leaders = count;
+	count = sim_vip_holders(s, &who);
+	if (count > s->max_vip_holders)
+		s->max_vip_holders = count;
 }
 
 /* Runs until exactly one node leads (returns it, and *ms the time it took) or limit_ms passes (-1). */
@@ -279,6 +326,7 @@ test_start_and_priority(void)
 	CU_ASSERT_EQUAL(sim_until_leader(&s, 10000, &ms), 2);
 	sim_run(&s, 20000);
 	CU_ASSERT_EQUAL(s.max_leaders, 1);
+	CU_ASSERT(s.max_vip_holders <= 1);
 }
 
 /* The leader crashes: the next one leads within deadtime + 2 s; the old one comes back as standby. */
@@ -295,11 +343,15 @@ test_leader_crash_and_return(void)
 	s.node[0].up = false;
 	CU_ASSERT_EQUAL(sim_until_other_leader(&s, 0, s.t.dead_ms + 2000, &ms), 1);
 	CU_ASSERT(ms <= s.t.dead_ms + 2000);
+	sim_run(&s, wd_vip_takeover_wait_ms(&s.node[1].vip) + 200);
+	CU_ASSERT_EQUAL(sim_vip_holders(&s, &who), 1);
+	CU_ASSERT_EQUAL(who, 1);	/* the crashed leader's address ran out; the successor's is up */
 	sim_start_node(&s, 0);
 	sim_run(&s, 20000);
 	CU_ASSERT_EQUAL(sim_leaders(&s, &who), 1);
 	CU_ASSERT_EQUAL(who, 1);	/* an incumbent is not pushed out by a better-ranked returner */
 	CU_ASSERT_EQUAL(s.max_leaders, 1);
+	CU_ASSERT(s.max_vip_holders <= 1);
 }
 
 /* Losing two of three: the survivor never leads; a cut-off leader steps down within a lease. */
@@ -330,6 +382,7 @@ test_minority_never_leads(void)
 	CU_ASSERT_EQUAL(sim_leaders(&s, &who), 1);
 	CU_ASSERT_EQUAL(who, 1);
 	CU_ASSERT_EQUAL(s.max_leaders, 1);
+	CU_ASSERT(s.max_vip_holders <= 1);
 }
 
 /*
@@ -352,6 +405,7 @@ test_one_way_cut(void)
 		CU_ASSERT_EQUAL(sim_until_other_leader(&s, 0, s.t.dead_ms + 2000, &ms), 1);
 		sim_run(&s, 10000);
 		CU_ASSERT_EQUAL(s.max_leaders, 1);
+	CU_ASSERT(s.max_vip_holders <= 1);
 	}
 }
 
@@ -390,6 +444,7 @@ test_chaos(void)
 			}
 			CU_ASSERT(sim_until_leader(&s, 30000, &ms) >= 0);
 			CU_ASSERT_EQUAL(s.max_leaders, 1);
+	CU_ASSERT(s.max_vip_holders <= 1);
 		}
 }
 
