@@ -13,6 +13,7 @@
 #include <openssl/hmac.h>
 
 #include "config/config.h"
+#include "net/sock.h"
 #include "shmem/shmem.h"
 #include "unit/runner.h"
 #include "unit/test_watchdog.h"
@@ -272,7 +273,9 @@ test_shm_view(void)
 		}
 	}
 	CU_ASSERT_FATAL(writer > 0);
-	for (int i = 0; i < 20000; i++)
+	/* on a loaded machine the writer may start late: read until it was seen at work, or 10 s */
+	for (int64_t i = 0, end = net_now_ms() + 10000; i < 20000 || (seen_changes < 100 &&
+																	  net_now_ms() < end); i++)
 	{
 		if (shm_wd_read(v) != 0)
 			continue;
