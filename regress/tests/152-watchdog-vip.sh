@@ -107,6 +107,8 @@ if [ "$N" != "$O" ]; then
 	watch_until "[ \"\$(neigh_mac $O)\" = \"$(mac_of "$N")\" ]" 2000 "no gratuitous ARP: node $O still has $(neigh_mac "$O") for the VIP"
 	note "node $O's ARP entry for the VIP moved to node $N's MAC without asking (gratuitous ARP)"
 fi
+ip netns exec "${NETNS[O]}" timeout 5 bash -c "exec 3<>/dev/tcp/$WD_VIP/9999" ||
+	fail "node $O cannot reach the VIP on its new holder $N"
 start_node "$L"
 watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ]" 20000 "restarted node $L does not rejoin as standby"
 watch_for 3000
