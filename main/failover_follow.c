@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "main/check_password.h"
 #include "main/pgconn.h"
 #include "net/sock.h"
 
@@ -19,7 +20,7 @@ void
 fo_sr_login(const pool_config *cfg, pgc_login *login, const char *app)
 {
 	login->user = cfg->sr_check_user;
-	login->password = cfg->sr_check_password;
+	login->password = check_password(cfg, cfg->sr_check_user, cfg->sr_check_password);
 	login->database = cfg->sr_check_database;
 	login->application_name = app;
 }

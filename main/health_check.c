@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "common/ps_title.h"
+#include "main/check_password.h"
 #include "main/failover_request.h"
 #include "main/pgconn.h"
 #include "net/sock.h"
@@ -54,7 +55,8 @@ static bool
 attempt(const pool_config *cfg, int node, char *err, size_t err_size)
 {
 	const cfg_health_check *hc = &cfg->health_check_params[node];
-	pgc_login	login = {hc->health_check_user, hc->health_check_password,
+	pgc_login	login = {hc->health_check_user,
+		check_password(cfg, hc->health_check_user, hc->health_check_password),
 	hc->health_check_database, "pgpool-ng health check"};
 	int			timeout_ms = hc->health_check_timeout > 0 ? hc->health_check_timeout * 1000 : 0;
 	PGconn	   *conn;

@@ -7,7 +7,8 @@ libpgng_a_SOURCES += main/server.c main/server.h main/supervisor.c main/supervis
 	main/sr_check.c main/sr_check.h main/sr_check_act.c main/sr_check_internal.h \
 	main/failover.c main/failover.h main/failover_internal.h main/failover_steps.c main/failover_builtin.c \
 	main/failover_command.c main/failover_command.h main/failover_follow.c main/failover_follow.h \
-	main/failover_request.c main/failover_request.h main/status_file.c main/status_file.h
+	main/failover_request.c main/failover_request.h main/status_file.c main/status_file.h \
+	main/check_password.c main/check_password.h
 
 bin_PROGRAMS += pgpool
 pgpool_SOURCES = main/pgpool.c main/options.c main/options.h \

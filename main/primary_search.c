@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/util.h"
+#include "main/check_password.h"
 #include "shmem/shmem.h"
 
 typedef enum
@@ -54,7 +55,7 @@ ask_node(const pool_config *cfg, int node)
 	snprintf(conninfo + strlen(conninfo), sizeof(conninfo) - strlen(conninfo), "port=%d ",
 			 cfg->backends[node].port);
 	add_conninfo(conninfo, sizeof(conninfo), "user", cfg->sr_check_user);
-	add_conninfo(conninfo, sizeof(conninfo), "password", cfg->sr_check_password);
+	add_conninfo(conninfo, sizeof(conninfo), "password", check_password(cfg, cfg->sr_check_user, cfg->sr_check_password));
 	add_conninfo(conninfo, sizeof(conninfo), "dbname", cfg->sr_check_database);
 	add_conninfo(conninfo, sizeof(conninfo), "connect_timeout", timeout);
 	add_conninfo(conninfo, sizeof(conninfo), "application_name", "pgpool-ng primary search");

@@ -17,6 +17,7 @@
 #include "auth/scram.h"
 #include "common/log.h"
 #include "main/aux.h"
+#include "main/check_password.h"
 #include "main/logging_setup.h"
 #include "main/pidfile.h"
 #include "main/reload.h"
@@ -296,6 +297,7 @@ server_run(const pgpool_options *opts, pool_config *cfg)
 		goto out;
 	}
 	status_file_apply(cfg, opts->discard_status);
+	check_password_init(opts->config_file, opts->key_file);
 	primary_search_at_start(cfg);
 	status_file_write(cfg);
 	aux_init(&st.aux, cfg);
