@@ -147,6 +147,8 @@ round_once(const pool_config *cfg)
 		if (cfg->backends[i].port != 0)
 			ask_node(cfg, i, &nodes[i]);
 	primary = t.primary_node_id;
+	if (primary < 0 && !stop_requested)
+		primary = sr_adopt_primary(&t, nodes);
 	if (primary >= 0 && nodes[primary].answered && nodes[primary].primary)
 	{
 		ask_replication(cfg, primary, nodes, n);

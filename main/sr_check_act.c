@@ -73,6 +73,67 @@ sr_log_delays(const pool_config *cfg, const shm_backend_table *t, const sr_node 
 	}
 }
 
+/* Whether node may be taken as the primary: attached, and it says it is not in recovery. */
+static bool
+may_adopt(const shm_backend *b, const sr_node *s)
+{
+	return s->answered && s->primary && b->status != SHM_CON_DOWN && b->status != SHM_CON_UNUSED;
+}
+
+typedef struct adopt_arg
+{
+	int			node;
+	bool		done;
+} adopt_arg;
+
+/* Under the table's lock, and only if still nobody else set a primary or runs a failover. */
+static void
+set_adopted(shm_backend_table *t, adopt_arg *a)
+{
+	if (t->primary_node_id >= 0 || t->failover.switching || t->nodes[a->node].status == SHM_CON_DOWN)
+		return;
+	t->primary_node_id = a->node;
+	t->main_node_id = a->node;
+	/* sessions that began without a primary may sit on a standby: they end, as after a failover */
+	t->failover.primary_changes++;
+	for (int i = 0; i < t->num_backends; i++)
+		t->nodes[i].role = i == a->node ? SHM_ROLE_PRIMARY : SHM_ROLE_STANDBY;
+	a->done = true;
+}
+
+int
+sr_adopt_primary(const shm_backend_table *t, const sr_node *nodes)
+{
+	static int	warned_two = -1;
+	adopt_arg	a = {-1, false};
+	shm_backend_table *edit;
+
+	if (t->failover.switching)
+		return -1;
+	for (int i = 0; i < t->num_backends; i++)
+		if (may_adopt(&t->nodes[i], &nodes[i]))
+		{
+			if (a.node >= 0)
+			{
+				/* two writable nodes: taking either could lose the other's writes */
+				if (warned_two != i)
+					log_warning("sr check: no primary is known and nodes %d and %d both say they are "
+								"not in recovery; taking neither", a.node, i);
+				warned_two = i;
+				return -1;
+			}
+			a.node = i;
+		}
+	if (a.node < 0 || (edit = shm_backends_edit_begin_with_deadline(1000)) == NULL)
+		return -1;
+	set_adopted(edit, &a);
+	shm_backends_edit_commit();
+	if (!a.done)
+		return -1;
+	log_info("sr check: no primary was known; node %d is not in recovery and is now the primary", a.node);
+	return a.node;
+}
+
 static void
 request(const pool_config *cfg, shm_failover_kind kind, int node, unsigned int flags, const char *why)
 {

@@ -31,6 +31,12 @@ void		sr_record(const sr_node *nodes, int n, int primary);
 void		sr_log_delays(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes,
 						  int primary);
 
+/*
+ * No primary is known (a search that timed out, at start or in a failover): the one live node that
+ * is not in recovery becomes the primary. Returns the primary now known, or -1.
+ */
+int			sr_adopt_primary(const shm_backend_table *t, const sr_node *nodes);
+
 /* detach_false_primary and auto_failback requests. */
 void		sr_act(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes, int primary,
 				   time_t *last_failback);
