@@ -18,8 +18,10 @@
  *   delay_threshold when set); "" means it does not stream from the primary.
  * - On SIGQUIT a child exits promptly even while it connects or authenticates to a backend; one that
  *   is still there 500 ms after a failover's SIGQUIT gets SIGKILL.
- * - With failover_on_backend_error, a child that fails to read from or write to a node calls
- *   failover_request(cfg, SHM_FO_NODE_DOWN, node, 0, ...) (main/failover_request.h).
+ * - With failover_on_backend_error, a child that fails to read from or write to a node, reads an
+ *   end of stream the server did not announce (FATAL or 57P0x first), or cannot connect to it,
+ *   calls failover_request(cfg, SHM_FO_NODE_DOWN, node, 0, ...) (child/backend_error.c); its
+ *   session ends with FATAL 08006 naming the node, unless it was idle on a standby.
  */
 #ifndef PGNG_MAIN_FAILOVER_H
 #define PGNG_MAIN_FAILOVER_H
