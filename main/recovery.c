@@ -56,7 +56,10 @@ recovery_child(const pool_config *cfg, int node, int out_fd)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	log_set_process_name("recovery");
-	rc = recovery_builtin_steps(cfg, node, &res);
+	if (cfg->recovery_1st_stage_command && cfg->recovery_1st_stage_command[0])
+		rc = recovery_script_steps(cfg, node, &res);
+	else
+		rc = recovery_builtin_steps(cfg, node, &res);
 	if (write(out_fd, &res, sizeof(res)) != (ssize_t) sizeof(res))
 		rc = -1;
 	_exit(rc == 0 ? 0 : 1);
@@ -110,8 +113,8 @@ wait_child(pid_t pid, int fd, int64_t deadline_ms, recovery_result *res)
 }
 
 int
-recovery_builtin_with_deadline(const pool_config *cfg, int node, int64_t deadline_ms,
-							   recovery_result *res)
+recovery_run_with_deadline(const pool_config *cfg, int node, int64_t deadline_ms,
+						   recovery_result *res)
 {
 	int			lock = lock_recovery(cfg);
 	int			fds[2], rc;

@@ -32,6 +32,7 @@
 #define COPY_TIMEOUT_S 1800
 #define ATTACH_TIMEOUT_MS 60000
 #define POLL_MS 500
+#define CHECKPOINT_TIMEOUT_MS (300 * 1000)
 #define CONFIG_MAX (1024 * 1024)
 
 /* The node's own configuration, put back after the copy brought the primary's. */
@@ -121,21 +122,35 @@ host_is_local(const char *host)
 	return local;
 }
 
+int
+recovery_find_primary(int node, recovery_result *res)
+{
+	shm_backend_table t;
+	int			primary;
+
+	if (shm_backends_snapshot(&t) == 0)
+	{
+		snprintf(res->message, sizeof(res->message), "node recovery failed");
+		snprintf(res->detail, sizeof(res->detail), "cannot read the backend table");
+		return -1;
+	}
+	primary = t.primary_node_id;
+	if (primary < 0 || primary == node || t.nodes[primary].status == SHM_CON_DOWN)
+	{
+		snprintf(res->message, sizeof(res->message),
+				 "node recovery failed, unable to connect to main node: %d ", t.main_node_id);
+		snprintf(res->detail, sizeof(res->detail), "no primary node is attached: there is nothing to recover from");
+		log_error("recovery of node %d: %s", node, res->detail);
+		return -1;
+	}
+	return primary;
+}
+
 static int
 find_primary(rec_ctx *c)
 {
-	shm_backend_table t;
-	char		msg[96];
-
-	if (shm_backends_snapshot(&t) == 0)
-		return fail(c, "node recovery failed", "cannot read the backend table");
-	c->primary = t.primary_node_id;
-	if (c->primary < 0 || c->primary == c->node || t.nodes[c->primary].status == SHM_CON_DOWN)
-	{
-		snprintf(msg, sizeof(msg), "node recovery failed, unable to connect to main node: %d ", t.main_node_id);
-		return fail(c, msg, "no primary node is attached: there is nothing to recover from");
-	}
-	return 0;
+	c->primary = recovery_find_primary(c->node, c->res);
+	return c->primary < 0 ? -1 : 0;
 }
 
 static int
@@ -230,6 +245,26 @@ write_file(rec_ctx *c, const char *name, const char *data, size_t len, bool appe
 	return ok && rec_chown(&c->as, path) == 0 ? 0 : -1;
 }
 
+/*
+ * A primary promoted a moment ago has its new timeline in pg_control only after its next checkpoint;
+ * before it pg_rewind sees one timeline and finds "no rewind required". So: CHECKPOINT first.
+ */
+static void
+checkpoint_primary(rec_ctx *c)
+{
+	pgc_login	login = {c->cfg->recovery_user, c->cfg->recovery_password, "postgres", "pgpool-ng recovery"};
+	char		err[256] = "";
+	PGconn	   *conn = pgc_connect_with_deadline(c->cfg, c->primary, &login, net_now_ms() + 10000, err,
+												 sizeof(err));
+
+	if (conn == NULL || pgc_command_with_deadline(conn, "CHECKPOINT", net_now_ms() + CHECKPOINT_TIMEOUT_MS,
+												  err, sizeof(err)) != 0)
+		log_warning("recovery: CHECKPOINT on node %d failed (%s); pg_rewind may find nothing to do",
+					c->primary, err);
+	if (conn)
+		PQfinish(conn);
+}
+
 static int
 rewind_or_copy(rec_ctx *c)
 {
@@ -241,6 +276,7 @@ rewind_or_copy(rec_ctx *c)
 	const char *rm_old[] = {"/bin/rm", "-rf", olddir, NULL};
 
 	snprintf(source, sizeof(source), "--source-server=%s", c->source);
+	checkpoint_primary(c);
 	if (rec_run_with_deadline(&c->as, rewind, COPY_TIMEOUT_S, c->out, sizeof(c->out)) == 0)
 	{
 		log_info("recovery: node %d rewound from node %d", c->node, c->primary);
@@ -346,17 +382,28 @@ wait_streaming(rec_ctx *c)
 	return 0;
 }
 
-static int
-attach(rec_ctx *c)
+int
+recovery_attach(const pool_config *cfg, int node, recovery_result *res)
 {
 	char		err[256] = "";
 	uint64_t	id;
 
-	if (failover_request(c->cfg, SHM_FO_NODE_UP, c->node, 0, &id, err, sizeof(err)) != FO_REQUEST_QUEUED)
-		return fail(c, "node recovery failed", "node %d streams but could not be attached: %s", c->node, err);
+	if (failover_request(cfg, SHM_FO_NODE_UP, node, 0, &id, err, sizeof(err)) != FO_REQUEST_QUEUED)
+	{
+		snprintf(res->message, sizeof(res->message), "node recovery failed");
+		snprintf(res->detail, sizeof(res->detail), "node %d is up again but could not be attached: %s", node, err);
+		log_error("recovery of node %d: %s", node, res->detail);
+		return -1;
+	}
 	if (failover_request_wait_with_deadline(id, ATTACH_TIMEOUT_MS) != 0)
-		log_warning("recovery: attaching node %d still in progress after %d s", c->node, ATTACH_TIMEOUT_MS / 1000);
+		log_warning("recovery: attaching node %d still in progress after %d s", node, ATTACH_TIMEOUT_MS / 1000);
 	return 0;
+}
+
+static int
+attach(rec_ctx *c)
+{
+	return recovery_attach(c->cfg, c->node, c->res);
 }
 
 int

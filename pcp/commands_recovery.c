@@ -1,7 +1,7 @@
 /*
- * pcp_recovery_node ('O'): checks the request as pgpool does, then runs the built-in online
- * recovery (main/recovery.h) and answers when it has finished. recovery_1st_stage_command (pgpool's
- * script run on the primary through the pgpool_recovery extension) is refused with a clear error.
+ * pcp_recovery_node ('O'): checks the request as pgpool does, then runs the online recovery
+ * (main/recovery.h: built in, or pgpool's recovery_1st_stage_command through the pgpool_recovery
+ * extension) and answers when it has finished.
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,16 +47,8 @@ pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, msg, NULL);
 		return true;
 	}
-	if (w->cfg->recovery_1st_stage_command && w->cfg->recovery_1st_stage_command[0])
-	{
-		pcp_worker_error(w, "node recovery failed",
-						 "recovery_1st_stage_command (run on the primary by the pgpool_recovery extension) "
-						 "is not available yet in pgpool-ng; leave it empty to use the built-in recovery, "
-						 "which rebuilds a node whose data directory is on pgpool-ng's host");
-		return true;
-	}
 	log_info("PCP %s: online recovery of node %d requested", w->peer, node);
-	if (recovery_builtin_with_deadline(w->cfg, node, w->end_of_life_ms - ANSWER_MARGIN_MS, &res) != 0)
+	if (recovery_run_with_deadline(w->cfg, node, w->end_of_life_ms - ANSWER_MARGIN_MS, &res) != 0)
 	{
 		pcp_worker_error(w, res.message[0] ? res.message : "node recovery failed",
 						 res.detail[0] ? res.detail : NULL);

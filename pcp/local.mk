@@ -4,7 +4,7 @@ libpgng_a_SOURCES += pcp/wire.c pcp/wire.h pcp/server.c pcp/server.h pcp/worker.
 	pcp/commands_info.c pcp/commands_watchdog.c pcp/commands_action.c pcp/client.c pcp/client.h \
 	pcp/pcppass.c pcp/pcppass.h pcp/commands_recovery.c
 # online recovery (pcp_recovery_node): listed here because only the PCP worker starts it
-libpgng_a_SOURCES += main/recovery.c main/recovery.h main/recovery_steps.c main/recovery_exec.c \
+libpgng_a_SOURCES += main/recovery.c main/recovery.h main/recovery_steps.c main/recovery_script.c main/recovery_exec.c \
 	main/recovery_exec.h
 libpgng_a_SOURCES += pcp/tool.c pcp/tool.h pcp/wd_info.c pcp/wd_info.h
 

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libpq-dev libssl-dev libmemcached-dev libpcap-dev libcunit1-dev libpg-query-dev
-	postgresql-15 postgresql-client-15
+	postgresql-15 postgresql-client-15 postgresql-server-dev-15
 	pgpool2
 	clang valgrind
 	procps util-linux passwd gzip ca-certificates openssl python3

@@ -2,8 +2,9 @@
 # Online recovery, built-in mode (recovery_1st_stage_command empty): the primary is killed (kill -9),
 # builtin_failover promotes a standby and re-points the other; pcp_recovery_node -n 0 rebuilds the
 # old primary as a streaming standby of the new primary (pg_rewind, pg_basebackup when it cannot)
-# and attaches it: SHOW pool_nodes shows all three up, writes reach node0. A recovery_1st_stage_command
-# is refused with a clear error. The driver rebuilds the cluster afterwards.
+# and attaches it: SHOW pool_nodes shows all three up, writes reach node0. With a
+# recovery_1st_stage_command but no pgpool_recovery extension, pgpool's error. The driver rebuilds the
+# cluster afterwards.
 # shellcheck source=regress/lib/testlib.sh
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
@@ -16,7 +17,7 @@ PCP_USER=pcpadmin
 conf=("health_check_period = 1" "health_check_timeout = 10" "health_check_max_retries = 0"
 	"sr_check_period = 1" "builtin_failover = on" "failover_command = ''" "follow_primary_command = ''"
 	"recovery_user = '$PGNG_PG_SUPERUSER'" "recovery_timeout = 120" "log_min_messages = info"
-	"load_balance_mode = on")
+	"load_balance_mode = on" "recovery_1st_stage_command = 'recovery_1st_stage'")
 pgpool_write_conf "${conf[@]}"
 PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
 echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
@@ -45,21 +46,20 @@ wait_for "[ \"\$(node_field $other 4)\" != down ]" 90 "node$other follows node$n
 assert_eq down "$(node_field 0 4)" "the killed primary is down"
 pool_psql "INSERT INTO regress_147 VALUES (2)" || fail "write after the failover"
 
-# a script of pgpool's kind is refused clearly (the pgpool_recovery extension is not there)
-echo "recovery_1st_stage_command = 'recovery_1st_stage'" >>"$PGPOOL_DIR/pgpool.conf"
-pcp pcp_reload_config >/dev/null
-wait_for "pcp pcp_recovery_node -n 0 | grep -q 'recovery_1st_stage_command'" 30 \
-	"recovery with recovery_1st_stage_command answers that it is not available"
-assert_contains "$(pcp pcp_recovery_node -n 0)" "is not available yet in pgpool-ng" "recovery_1st_stage_command refused"
+# with recovery_1st_stage_command set, pgpool's way is taken: without the extension and the script
+# on the primary it fails with pgpool's error, and node0 stays down (148 runs the scripts)
+wait_for "pcp pcp_recovery_node -n 0 | grep -q 'execution of command failed at \"1st stage\"'" 30 \
+	"recovery with recovery_1st_stage_command runs it on the primary"
+assert_eq down "$(node_field 0 4)" "node0 still down after the failed script recovery"
 sed -i '/^recovery_1st_stage_command/d' "$PGPOOL_DIR/pgpool.conf"
 pcp pcp_reload_config >/dev/null
-# the PCP workers see the reload a moment later: until then the refusal comes back at once
+# the PCP workers see the reload a moment later: until then the script's error comes back at once
 t0=$(date +%s%N)
 deadline=$(($(date +%s) + 30))
 while :; do
 	out=$(pcp pcp_recovery_node -n 0)
 	case $out in
-		*recovery_1st_stage_command*) [ "$(date +%s)" -lt "$deadline" ] || fail "reload not seen by PCP" ;;
+		*'1st stage'*) [ "$(date +%s)" -lt "$deadline" ] || fail "reload not seen by PCP" ;;
 		*) break ;;
 	esac
 	t0=$(date +%s%N)
