@@ -17,8 +17,13 @@ require_bin pgpool
 # start_node1: starts node1 again after its kill and waits until it streams from node0.
 start_node1()
 {
+	local pid
+	# a killed server's processes may linger a moment holding its shared memory and port
+	for pid in $KILL_NODE_PIDS; do
+		wait_for "! kill -0 $pid 2>/dev/null" 30 "process $pid of the killed node1 is gone"
+	done
 	run_as_os_user "$PGNG_PG_BIN/pg_ctl" -D "$PGNG_PG_DATA1" -l "$PGNG_TMP/node1.log" -w -t 60 start >/dev/null ||
-		fail "node1 did not start again"
+		fail "node1 did not start again: $(tail -5 "$PGNG_TMP/node1.log" 2>/dev/null)"
 	wait_for "psql_at $PGNG_PG_PORT0 \"SELECT 1 FROM pg_stat_replication WHERE application_name = 'node1' AND state = 'streaming'\" | grep -q 1" 60 \
 		"node1 streams again"
 }
