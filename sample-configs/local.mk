@@ -5,4 +5,6 @@ dist_sysconf_DATA = \
 	sample-configs/pool_hba.conf.sample \
 	sample-configs/pcp.conf.sample \
 	sample-configs/failover.sh.sample \
-	sample-configs/follow_primary.sh.sample
+	sample-configs/follow_primary.sh.sample \
+	sample-configs/recovery_1st_stage.sample \
+	sample-configs/pgpool_remote_start.sample

@@ -3,7 +3,8 @@
 # built here with PGXS and installed into PostgreSQL 15) runs recovery_1st_stage_command from the
 # primary's data directory with pgpool's seven arguments, then pgpool_remote_start; pgpool-ng waits
 # for the node and attaches it. Standby node2 is detached and stopped, pcp_recovery_node -n 2 rebuilds
-# it (the script uses pg_basebackup) and it streams again. Root only (installing the extension);
+# it with sample-configs/recovery_1st_stage.sample and pgpool_remote_start.sample (ssh replaced by a
+# local stand-in; pg_basebackup) and it streams again. Root only (installing the extension);
 # skipped without postgresql-server-dev-15.
 # shellcheck source=regress/lib/testlib.sh
 . "$PGNG_SRC/regress/lib/testlib.sh"
@@ -25,22 +26,22 @@ PGDATABASE=template1 psql_at "$PGNG_PG_PORT0" "CREATE EXTENSION pgpool_recovery"
 	fail "CREATE EXTENSION pgpool_recovery"
 trap 'PGDATABASE=template1 psql_at "$PGNG_PG_PORT0" "DROP EXTENSION IF EXISTS pgpool_recovery" >/dev/null 2>&1' EXIT
 
-# the scripts live in the primary's data directory and run as its OS user
-run_as_os_user sh -c "cat > '$PGNG_PG_DATA0/recovery_1st_stage'" <<EOF2
-#!/bin/sh
-# \$1 primary data dir, \$2 target host, \$3 target data dir, \$4 primary port, \$5 node, \$6 target port, \$7 primary host
-echo "\$@" > '$PGNG_TMP/1st_stage.args'
-rm -rf "\$3" || exit 1
-$PGNG_PG_BIN/pg_basebackup -h "\$7" -p "\$4" -U $PGNG_PG_SUPERUSER -D "\$3" -X stream --checkpoint=fast || exit 1
-echo "port = \$6" >> "\$3/postgresql.conf"
-touch "\$3/standby.signal"
-echo "primary_conninfo = 'host=\$7 port=\$4 user=$PGNG_PG_SUPERUSER application_name=node\$5'" >> "\$3/postgresql.auto.conf"
+# the scripts live in the primary's data directory and run as its OS user: the sample scripts, with
+# a local stand-in for ssh (it runs the remote command here), behind wrappers that keep the arguments
+cat >"$PGNG_TMP/fakessh" <<'EOF2'
+#!/bin/bash
+# ssh stand-in: drop the host, run the command locally
+while [ "${1#-}" != "$1" ]; do [ "$1" = -o ] && shift; shift; done
+shift
+exec bash -c "$*"
 EOF2
-run_as_os_user sh -c "cat > '$PGNG_PG_DATA0/pgpool_remote_start'" <<EOF2
-#!/bin/sh
-echo "\$@" > '$PGNG_TMP/remote_start.args'
-exec $PGNG_PG_BIN/pg_ctl -D "\$2" -w -t 60 -l "\$2/remote_start.log" start >/dev/null
-EOF2
+chmod 755 "$PGNG_TMP/fakessh"
+for s in recovery_1st_stage pgpool_remote_start; do
+	sed -e "s|^SSH=.*|SSH=$PGNG_TMP/fakessh|" -e "s|^PGBIN=.*|PGBIN=$PGNG_PG_BIN|" \
+		"$PGNG_SRC/sample-configs/$s.sample" >"$PGNG_TMP/$s.sample"
+	chmod 755 "$PGNG_TMP/$s.sample"
+	run_as_os_user sh -c "printf '#!/bin/sh\necho \"\$@\" > $PGNG_TMP/$s.args\nexec $PGNG_TMP/$s.sample \"\$@\"\n' > '$PGNG_PG_DATA0/$s'"
+done
 chmod 755 "$PGNG_PG_DATA0/recovery_1st_stage" "$PGNG_PG_DATA0/pgpool_remote_start"
 chmod 777 "$PGNG_TMP"
 
@@ -69,8 +70,8 @@ out=$(pcp pcp_recovery_node -n 2)
 note "pcp_recovery_node -n 2 answered after $((($(date +%s%N) - t0) / 1000000)) ms"
 assert_eq "pcp_recovery_node -- Command Successful" "$out" "recovery of node 2 through the scripts"
 assert_eq "$PGNG_PG_DATA0 127.0.0.1 $PGNG_PG_DATA2 $PGNG_PG_PORT0 2 $PGNG_PG_PORT2 127.0.0.1" \
-	"$(cat "$PGNG_TMP/1st_stage.args")" "recovery_1st_stage got pgpool's seven arguments"
-assert_eq "127.0.0.1 $PGNG_PG_DATA2" "$(cat "$PGNG_TMP/remote_start.args")" "pgpool_remote_start's arguments"
+	"$(cat "$PGNG_TMP/recovery_1st_stage.args")" "recovery_1st_stage got pgpool's seven arguments"
+assert_eq "127.0.0.1 $PGNG_PG_DATA2" "$(cat "$PGNG_TMP/pgpool_remote_start.args")" "pgpool_remote_start's arguments"
 assert_not_contains "$(node_field 2 4)" down "node2 attached"
 wait_for "[ \"\$(psql_at $PGNG_PG_PORT2 'SELECT count(*) FROM regress_148')\" = 2 ]" 30 "node2 has the write made while it was down"
 wait_for "[ \"\$(psql_at $PGNG_PG_PORT0 \"SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node2' AND state = 'streaming'\")\" = 1 ]" \
