@@ -50,3 +50,21 @@ TESTS += unit/test_pcp
 check_PROGRAMS += regress/tools/pcpfuzz
 regress_tools_pcpfuzz_SOURCES = regress/tools/pcpfuzz.c
 regress_tools_pcpfuzz_LDADD = $(PGNG_LIBS)
+
+# The pgpool_recovery PostgreSQL extension (configure --with-pgpool-recovery), built by PGXS in the
+# build tree from extension/pgpool_recovery and installed into PostgreSQL's directories.
+EXTRA_DIST += extension/pgpool_recovery/Makefile extension/pgpool_recovery/pgpool_recovery.c \
+	extension/pgpool_recovery/pgpool_recovery.control extension/pgpool_recovery/pgpool_recovery--1.4.sql
+if WITH_PGPOOL_RECOVERY
+PGPOOL_RECOVERY_MAKE = $(MAKE) -C extension/pgpool_recovery \
+	-f $(abs_top_srcdir)/extension/pgpool_recovery/Makefile \
+	VPATH=$(abs_top_srcdir)/extension/pgpool_recovery PG_CONFIG=$(PGXS_PG_CONFIG) with_llvm=no
+all-local: pgpool-recovery-extension
+pgpool-recovery-extension:
+	$(MKDIR_P) extension/pgpool_recovery
+	$(PGPOOL_RECOVERY_MAKE)
+install-data-local:
+	$(PGPOOL_RECOVERY_MAKE) install
+clean-local:
+	-$(PGPOOL_RECOVERY_MAKE) clean
+endif
