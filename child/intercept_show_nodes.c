@@ -50,7 +50,11 @@ nodes_row(session *s, const shm_backend_table *t, int node, ic_result *r)
 	snprintf(port, sizeof(port), "%d", node_port(s, node));
 	snprintf(weight, sizeof(weight), "%f", b->weight);
 	snprintf(selects, sizeof(selects), "%" PRIu64, counters.count[SHM_CNT_SELECT]);
-	snprintf(delay, sizeof(delay), "%" PRId64, b->replication_delay);
+	/* with delay_threshold_by_time the sr check measures in ms; pgpool 4.4 shows seconds */
+	if (s->cfg->delay_threshold_by_time > 0)
+		snprintf(delay, sizeof(delay), "%.3f", (double) b->replication_delay / 1000.0);
+	else
+		snprintf(delay, sizeof(delay), "%" PRId64, b->replication_delay);
 	values[0] = id;
 	values[1] = node_hostname(s, node);
 	values[2] = port;

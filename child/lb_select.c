@@ -18,12 +18,16 @@ is_primary(const shm_backend_table *t, int i)
 	return t->primary_node_id == i;
 }
 
-/* A standby lagging beyond delay_threshold (bytes) gets no reads. */
+/*
+ * A standby lagging beyond delay_threshold (bytes) gets no reads, or, with delay_threshold_by_time,
+ * beyond that many ms (the sr check then publishes replication_delay in ms).
+ */
 static bool
 too_far_behind(const pool_config *cfg, const shm_backend_table *t, int i)
 {
-	return !is_primary(t, i) && cfg->delay_threshold > 0 &&
-		t->nodes[i].replication_delay > cfg->delay_threshold;
+	int64_t		limit = cfg->delay_threshold_by_time > 0 ? cfg->delay_threshold_by_time : cfg->delay_threshold;
+
+	return !is_primary(t, i) && limit > 0 && t->nodes[i].replication_delay > limit;
 }
 
 static double

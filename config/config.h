@@ -262,6 +262,7 @@ typedef struct pool_config
 	char	   *sr_check_password;
 	char	   *sr_check_database;
 	int64_t		delay_threshold;	/* bytes */
+	int			delay_threshold_by_time;	/* ms (pgpool 4.4); > 0: replication_delay is in ms */
 	bool		prefer_lower_delay_standby;
 	char	   *follow_primary_command;
 

@@ -175,6 +175,9 @@ const cfg_param cfg_params_cluster[] = {
 			   "Database the replication check connects to."),
 	CFG_INT64(delay_threshold, C_RELOAD, "0", 0, (double) INT64_MAX, CFG_UNIT_BYTE,
 			  "Replication lag in bytes above which a standby gets no reads (0: no limit)."),
+	CFG_INT(delay_threshold_by_time, C_RELOAD, "0", 0, INT_MAX, CFG_NG_ONLY | CFG_UNIT_MS,
+			"pgpool-II 4.4: replay lag in ms (pg_stat_replication.replay_lag) above which a standby "
+			"gets no reads; when set, delay_threshold is not used (0: bytes and delay_threshold)."),
 	CFG_BOOL(prefer_lower_delay_standby, C_RELOAD, "off",
 			 "When a standby lags, balance to the standby with the least delay."),
 	CFG_STRING(follow_primary_command, C_RELOAD, "", 0,

@@ -101,7 +101,8 @@ static void
 ask_replication(const pool_config *cfg, int primary, sr_node *nodes, int n)
 {
 	static const char sql[] =
-		"SELECT application_name, state, sync_state FROM pg_catalog.pg_stat_replication";
+		"SELECT application_name, state, sync_state, "
+		"coalesce(round(extract(epoch FROM replay_lag) * 1000), 0)::bigint FROM pg_catalog.pg_stat_replication";
 	PGconn	   *conn = node_conn(cfg, primary);
 	PGresult   *res;
 	char		err[256];
@@ -126,6 +127,7 @@ ask_replication(const pool_config *cfg, int primary, sr_node *nodes, int n)
 				continue;
 			str_copy(nodes[i].state, PQgetvalue(res, r, 1), sizeof(nodes[i].state));
 			str_copy(nodes[i].sync_state, PQgetvalue(res, r, 2), sizeof(nodes[i].sync_state));
+			nodes[i].lag_ms = strtoll(PQgetvalue(res, r, 3), NULL, 10);
 		}
 	PQclear(res);
 }
@@ -154,7 +156,8 @@ round_once(const pool_config *cfg)
 		ask_replication(cfg, primary, nodes, n);
 		for (int i = 0; i < n; i++)
 			if (i != primary && nodes[i].answered && !nodes[i].primary)
-				nodes[i].delay = nodes[primary].lsn > nodes[i].lsn ? (int64_t) (nodes[primary].lsn - nodes[i].lsn) : 0;
+				nodes[i].delay = cfg->delay_threshold_by_time > 0 ? nodes[i].lag_ms :
+					nodes[primary].lsn > nodes[i].lsn ? (int64_t) (nodes[primary].lsn - nodes[i].lsn) : 0;
 	}
 	sr_record(nodes, n, primary);
 	sr_log_delays(cfg, &t, nodes, primary);

@@ -63,11 +63,16 @@ sr_log_delays(const pool_config *cfg, const shm_backend_table *t, const sr_node 
 		return;
 	for (int i = 0; i < t->num_backends; i++)
 	{
-		bool		over = cfg->delay_threshold > 0 && nodes[i].delay > cfg->delay_threshold;
+		bool		by_time = cfg->delay_threshold_by_time > 0;
+		int64_t		limit = by_time ? cfg->delay_threshold_by_time : cfg->delay_threshold;
+		bool		over = limit > 0 && nodes[i].delay > limit;
 
 		if (i == primary || !nodes[i].answered || nodes[i].primary)
 			continue;
-		if (cfg->log_standby_delay == CFG_LSD_ALWAYS || over)
+		if ((cfg->log_standby_delay == CFG_LSD_ALWAYS || over) && by_time)
+			log_info("Replication of node: %d is behind %.3f second(s) from the primary server "
+					 "(node: %d)", i, (double) nodes[i].delay / 1000.0, primary);
+		else if (cfg->log_standby_delay == CFG_LSD_ALWAYS || over)
 			log_info("Replication of node: %d is behind %" PRId64 " bytes from the primary server "
 					 "(node: %d)", i, nodes[i].delay, primary);
 	}

@@ -19,7 +19,8 @@ typedef struct sr_node
 	bool		answered;
 	bool		primary;		/* pg_is_in_recovery() = false */
 	uint64_t	lsn;			/* current WAL (primary) or replayed WAL (standby) */
-	int64_t		delay;			/* bytes behind the primary */
+	int64_t		delay;			/* bytes behind the primary, or ms with delay_threshold_by_time */
+	int64_t		lag_ms;			/* pg_stat_replication.replay_lag on the primary (0 when NULL) */
 	char		state[SHM_REPL_STATE_SIZE]; /* from the primary's pg_stat_replication; "" if absent */
 	char		sync_state[SHM_REPL_STATE_SIZE];
 } sr_node;

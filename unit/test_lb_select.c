@@ -99,6 +99,26 @@ test_unusable_and_lagging(void)
 	CU_ASSERT_EQUAL(lb_choose_node(cfg, &table, "db", "app", 1, 2), -1);
 }
 
+/* delay_threshold_by_time (ms) replaces delay_threshold (bytes); the sr check then publishes ms. */
+static void
+test_lagging_by_time(void)
+{
+	int			counts[3];
+
+	setup_three_nodes(0, 1, 1);
+	cfg->delay_threshold = 100;	/* bytes: not used once by time */
+	cfg->delay_threshold_by_time = 2000;
+	table.nodes[1].replication_delay = 1500;
+	table.nodes[2].replication_delay = 2500;
+	CU_ASSERT_TRUE(lb_node_may_read(cfg, &table, 1));
+	CU_ASSERT_FALSE(lb_node_may_read(cfg, &table, 2));
+	count_choices("db", "app", counts, 2000);
+	CU_ASSERT_EQUAL(counts[2], 0);
+	CU_ASSERT(counts[1] > 0);
+	cfg->delay_threshold_by_time = 0;
+	CU_ASSERT_FALSE(lb_node_may_read(cfg, &table, 1));	/* 1500 read as bytes is over 100 */
+}
+
 /* Once the sr check has looked, a standby that does not stream from the primary gets no reads. */
 static void
 test_not_streaming(void)
@@ -162,6 +182,7 @@ static CU_TestInfo lb_tests[] = {
 	{"weights spread the choice", test_weights_spread},
 	{"down and lagging nodes are left out", test_unusable_and_lagging},
 	{"standbys not streaming are left out", test_not_streaming},
+	{"delay_threshold_by_time", test_lagging_by_time},
 	{"database redirect preferences", test_database_preferences},
 	{"probabilities and app_name preferences", test_probability_and_app_name},
 	CU_TEST_INFO_NULL
