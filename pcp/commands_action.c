@@ -46,7 +46,8 @@ node_status(int node)
 
 /*
  * Queues a request and waits (bounded) until the failover process carried it out. false when it was
- * refused (err holds pgpool's words); true when done or still in progress at the deadline.
+ * refused (err holds pgpool's words); true when done, queued behind another request, or still in
+ * progress at the deadline.
  */
 static bool
 queue_and_wait(pcp_worker *w, shm_failover_kind kind, int node, unsigned int flags, int wait_ms,
@@ -55,10 +56,18 @@ queue_and_wait(pcp_worker *w, shm_failover_kind kind, int node, unsigned int fla
 	uint64_t	id = 0;
 	int			rc = failover_request(w->cfg, kind, node, flags, &id, err, err_size);
 
-	if (rc == FO_REQUEST_BUSY)
-		return false;
 	if (rc != FO_REQUEST_QUEUED)
 		return false;
+	/*
+	 * Behind another request (a failover whose follow_primary_command calls pcp_attach_node, say):
+	 * answer once queued, as pgpool does, so that a script never waits for itself.
+	 */
+	if (id > shm_failover_done_id() + 1)
+	{
+		log_info("PCP %s: request %llu on node %d queued behind another failover request",
+				 w->peer, (unsigned long long) id, node);
+		return true;
+	}
 	if (failover_request_wait_with_deadline(id, wait_ms) != 0)
 		log_warning("PCP %s: request %llu on node %d is still being carried out after %d s",
 					w->peer, (unsigned long long) id, node, wait_ms / 1000);
