@@ -232,7 +232,7 @@ carry_out(const pool_config *cfg, const shm_failover_request *req)
 			fo_degenerate(cfg, req->node, -1, req->flags);
 			break;
 		case SHM_FO_NODE_UP:
-			fo_failback(cfg, req->node);
+			fo_failback(cfg, req->node, req->flags);
 			break;
 		case SHM_FO_PROMOTE:
 			fo_promote(cfg, req->node, req->flags);

@@ -2,7 +2,9 @@
  * The failover process: forked by the parent when the failover queue has work, it carries out the
  * requests one at a time (degenerate, failback, promote), runs the pgpool scripts, searches for the
  * new primary and has the standbys follow it, publishes every step in the backend table and
- * logdir/pgpool_status, then exits when the queue is empty.
+ * logdir/pgpool_status, then exits when the queue is empty. With the watchdog, only the leader runs
+ * the scripts and promotes; a standby node's watchdog posts SHM_FO_FROM_LEADER requests that change
+ * only this pgpool's view (node down with its sessions ended, node up, which node is the primary).
  */
 /*
  * What a child must do (its side of failover):

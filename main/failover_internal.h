@@ -38,9 +38,12 @@ void		fo_end_sessions_on(int node, bool primary);
 int			fo_run_command(const pool_config *cfg, const char *what, const char *templ,
 						   const fo_command_vars *v);
 
-/* Handlers. new_main -1: pgpool's choice (lowest live node). */
+/*
+ * Handlers. new_main -1: pgpool's choice (lowest live node). With SHM_FO_FROM_LEADER in flags only
+ * this pgpool's view changes: no command, no promotion, no primary search.
+ */
 void		fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags);
-void		fo_failback(const pool_config *cfg, int node);
+void		fo_failback(const pool_config *cfg, int node, unsigned int flags);
 void		fo_promote(const pool_config *cfg, int node, unsigned int flags);
 
 /*

@@ -22,7 +22,8 @@ invalid(char *err, size_t err_size, const char *fmt, int node, int status)
 }
 
 static int
-check_request(const pool_config *cfg, shm_failover_kind kind, int node, char *err, size_t err_size)
+check_request(const pool_config *cfg, shm_failover_kind kind, int node, unsigned int flags,
+			  char *err, size_t err_size)
 {
 	shm_backend_table t;
 
@@ -36,7 +37,7 @@ check_request(const pool_config *cfg, shm_failover_kind kind, int node, char *er
 		return invalid(err, err_size,
 					   "invalid degenerate backend request, node id : %d status: [%d] is not valid for failover",
 					   node, t.nodes[node].status);
-	if (cfg_backend_flags(cfg, node) & CFG_BACKEND_DISALLOW_TO_FAILOVER)
+	if ((cfg_backend_flags(cfg, node) & CFG_BACKEND_DISALLOW_TO_FAILOVER) && !(flags & SHM_FO_FROM_LEADER))
 		return invalid(err, err_size, "node %d is DISALLOW_TO_FAILOVER (backend_flag%d)", node, node);
 	return 0;
 }
@@ -45,12 +46,21 @@ int
 failover_request(const pool_config *cfg, shm_failover_kind kind, int node, unsigned int flags,
 				 uint64_t *id_out, char *err, size_t err_size)
 {
+	return failover_request_with_deadline(cfg, kind, node, flags, QUEUE_LOCK_TIMEOUT_MS, id_out,
+										  err, err_size);
+}
+
+int
+failover_request_with_deadline(const pool_config *cfg, shm_failover_kind kind, int node,
+							   unsigned int flags, int lock_ms, uint64_t *id_out, char *err,
+							   size_t err_size)
+{
 	shm_failover_request req = {0};
 	bool		coalesced;
 
 	if (kind != SHM_FO_NODE_DOWN && kind != SHM_FO_NODE_UP && kind != SHM_FO_PROMOTE)
 		return invalid(err, err_size, "unknown failover request kind for node %d", node, 0);
-	if (check_request(cfg, kind, node, err, err_size) != 0)
+	if (check_request(cfg, kind, node, flags, err, err_size) != 0)
 		return FO_REQUEST_INVALID;
 	/* with the watchdog, a health check's request is a vote the leader decides on (consensus.h) */
 	if (wd_failover_gate(cfg, kind, node, flags, err, err_size) != WD_GATE_PROCEED)
@@ -58,7 +68,7 @@ failover_request(const pool_config *cfg, shm_failover_kind kind, int node, unsig
 	req.kind = kind;
 	req.node = node;
 	req.flags = flags;
-	if (shm_failover_push(&req, QUEUE_LOCK_TIMEOUT_MS, &coalesced) != 0)
+	if (shm_failover_push(&req, lock_ms, &coalesced) != 0)
 	{
 		if (err && err_size > 0)
 			snprintf(err, err_size, "the failover queue is full or locked (node %d)", node);

@@ -25,11 +25,21 @@
  *                     valid for failover" for a node already down)
  *   SHM_FO_NODE_UP    node must be configured (attaching a node that is up is accepted, as pgpool does)
  *   SHM_FO_PROMOTE    node must be configured; flags SHM_FO_SWITCHOVER for pcp_promote_node -s
+ * With SHM_FO_FROM_LEADER (a standby watchdog node following the leader) DISALLOW_TO_FAILOVER is
+ * not looked at: the leader has already decided.
  * flags: SHM_FO_* bits (SHM_FO_GRACEFUL for -g). *id_out (may be NULL) gets the request id for
  * failover_request_wait_with_deadline. err may be NULL.
  */
 int			failover_request(const pool_config *cfg, shm_failover_kind kind, int node,
 							 unsigned int flags, uint64_t *id_out, char *err, size_t err_size);
+
+/*
+ * The same with the queue lock awaited at most lock_ms (failover_request: 1 s). The watchdog loop
+ * uses a short one and tries again on a later turn when it gets FO_REQUEST_BUSY.
+ */
+int			failover_request_with_deadline(const pool_config *cfg, shm_failover_kind kind, int node,
+										   unsigned int flags, int lock_ms, uint64_t *id_out,
+										   char *err, size_t err_size);
 
 /*
  * Waits until request id has been carried out (the failover process has finished it, commands

@@ -84,6 +84,20 @@ builtin(const pool_config *cfg)
 	return cfg->builtin_failover && (cfg->failover_command == NULL || cfg->failover_command[0] == '\0');
 }
 
+/*
+ * A standby watchdog node takes the leader's word that node is down: the leader ran the scripts and
+ * promoted; here only the view changes, and the new primary comes in a request of its own.
+ */
+static void
+degenerate_from_leader(const pool_config *cfg, int node, bool was_primary)
+{
+	fo_set_status(cfg, node, SHM_CON_DOWN);
+	fo_end_sessions_on(node, was_primary);
+	log_info("failover: node %d (%s:%d) detached: the watchdog leader has it down%s", node,
+			 cfg->backends[node].hostname, cfg->backends[node].port,
+			 was_primary ? "; it was the primary" : "");
+}
+
 void
 fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags)
 {
@@ -95,6 +109,11 @@ fo_degenerate(const pool_config *cfg, int node, int new_main, unsigned int flags
 	if (t.nodes[node].status == SHM_CON_DOWN)
 	{
 		log_info("failover: node %d is already down", node);
+		return;
+	}
+	if (flags & SHM_FO_FROM_LEADER)
+	{
+		degenerate_from_leader(cfg, node, node == t.primary_node_id);
 		return;
 	}
 	if ((cfg_backend_flags(cfg, node) & CFG_BACKEND_DISALLOW_TO_FAILOVER) && !(flags & SHM_FO_SWITCHOVER))
@@ -134,7 +153,7 @@ attach_role(const pool_config *cfg, int node)
 }
 
 void
-fo_failback(const pool_config *cfg, int node)
+fo_failback(const pool_config *cfg, int node, unsigned int flags)
 {
 	shm_backend_table t;
 	fo_command_vars v;
@@ -147,6 +166,12 @@ fo_failback(const pool_config *cfg, int node)
 	v.new_main = t.main_node_id;
 	if (t.nodes[node].status == SHM_CON_DOWN || t.nodes[node].status == SHM_CON_UNUSED)
 		fo_set_status(cfg, node, SHM_CON_CONNECT_WAIT);
+	if (flags & SHM_FO_FROM_LEADER)
+	{
+		/* the leader ran failback_command and knows the roles; its primary comes separately */
+		log_info("failover: node %d attached: the watchdog leader has it up", node);
+		return;
+	}
 	attach_role(cfg, node);
 	fo_run_command(cfg, "failback_command", cfg->failback_command, &v);
 	log_info("failover: node %d attached", node);
@@ -176,6 +201,16 @@ fo_promote(const pool_config *cfg, int node, unsigned int flags)
 
 	if (shm_backends_snapshot(&t) == 0)
 		return;
+	if (flags & SHM_FO_FROM_LEADER)
+	{
+		/* the leader's primary: nothing is promoted and no other node is detached here */
+		if (t.nodes[node].status != SHM_CON_DOWN && t.primary_node_id != node)
+		{
+			fo_set_primary(node);
+			log_info("failover: node %d is the primary: the watchdog leader has it so", node);
+		}
+		return;
+	}
 	if (t.nodes[node].status == SHM_CON_DOWN || t.primary_node_id == node)
 	{
 		log_warning("failover: promote of node %d ignored: it is %s", node,

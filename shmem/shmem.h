@@ -434,6 +434,11 @@ typedef enum
 #define SHM_FO_GRACEFUL 0x2u	/* -g: let sessions finish first (bounded) */
 #define SHM_FO_HEALTH_CHECK 0x4u	/* posted by the node's health check */
 #define SHM_FO_FALSE_PRIMARY 0x8u	/* posted by the sr check (detach_false_primary) */
+/*
+ * posted by a standby watchdog node to take the leader's backend status: only this pgpool's view
+ * changes (status, sessions, pgpool_status, primary); no script, no promotion, no consensus
+ */
+#define SHM_FO_FROM_LEADER 0x10u
 
 typedef struct shm_failover_request
 {

@@ -45,6 +45,9 @@ sample(wd_msg *m)
 	m->command = 3;
 	m->command_id = 0x01020304;
 	m->command_time = 1764000123;
+	m->backend_count = 3;
+	m->backend_primary = 1;
+	m->backend_up[0] = 0x06;	/* backends 1 and 2 up, 0 down */
 }
 
 static int
@@ -83,6 +86,9 @@ test_roundtrip(void)
 	CU_ASSERT_EQUAL(out.command, 3);
 	CU_ASSERT_EQUAL(out.command_id, 0x01020304);
 	CU_ASSERT_EQUAL(out.command_time, 1764000123);
+	CU_ASSERT_EQUAL(out.backend_count, 3);
+	CU_ASSERT_EQUAL(out.backend_primary, 1);
+	CU_ASSERT_EQUAL(memcmp(out.backend_up, m.backend_up, WD_WIRE_VOTE_BYTES), 0);
 	CU_ASSERT_EQUAL(out.pgpool_port, 9999);
 	CU_ASSERT_EQUAL(out.wd_port, 9000);
 	CU_ASSERT_STRING_EQUAL(out.node_name, m.node_name);
@@ -90,10 +96,16 @@ test_roundtrip(void)
 	/* -1 (nobody) survives */
 	m.vote_for = -1;
 	m.leader_id = -1;
+	m.backend_primary = -1;
 	n = encode(&m, buf);
 	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_OK);
 	CU_ASSERT_EQUAL(out.vote_for, -1);
 	CU_ASSERT_EQUAL(out.leader_id, -1);
+	CU_ASSERT_EQUAL(out.backend_primary, -1);
+	/* a primary outside the bitmap is refused */
+	m.backend_primary = 8 * WD_WIRE_VOTE_BYTES;
+	n = encode(&m, buf);
+	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_BAD_FIELD);
 }
 
 static void
@@ -183,9 +195,18 @@ test_signed_garbage(void)
 	CU_ASSERT_EQUAL(decode_patched(&m, 60, 250), WD_WIRE_BAD_LENGTH);	/* name past the end */
 	CU_ASSERT_EQUAL(decode_patched(&m, 61, 0x01), WD_WIRE_BAD_FIELD);	/* control character */
 	CU_ASSERT_EQUAL(decode_patched(&m, 6, 0x7f), WD_WIRE_BAD_LENGTH);	/* over the maximum */
-	/* an unknown cluster command: the byte after the vote map (its length is 16) */
-	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 13, 99),
+	/*
+	 * an unknown cluster command: the byte after the vote map (its length is 16), before the
+	 * command's 12 other bytes and the backend view (count, primary, length, 16 bytes of map)
+	 */
+	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 13 - 22, 99),
 					WD_WIRE_BAD_FIELD);
+	/* a backend count over the map's 128 bits */
+	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 22, 200),
+					WD_WIRE_BAD_FIELD);
+	/* a backend map longer than 16 bytes */
+	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 17, 17),
+					WD_WIRE_BAD_LENGTH);
 }
 
 static void

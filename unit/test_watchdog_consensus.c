@@ -1,10 +1,12 @@
 /*
  * Unit tests for watchdog/consensus.c: which failover requests the watchdog decides on, the gate
- * without quorum, the votes needed and how they are counted.
+ * without quorum, the votes needed and how they are counted; how a standby's backends differ from
+ * its leader's view.
  */
 #include <string.h>
 
 #include "unit/test_watchdog.h"
+#include "watchdog/backend_sync.h"
 #include "watchdog/cluster_command.h"
 #include "watchdog/consensus.h"
 #include "watchdog/election.h"
@@ -23,6 +25,9 @@ test_gate(void)
 					WD_GATE_PROCEED);
 	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc | WD_FO_CONSENSUS, true,
 								   WD_QUORUM_EXISTS, true), WD_GATE_PROCEED);
+	/* a standby taking the leader's status: decided there, even without a view or quorum here */
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc | SHM_FO_FROM_LEADER, false,
+								   WD_QUORUM_ABSENT, true), WD_GATE_PROCEED);
 	/* a health check's request: a vote with quorum, refused without (unless the switch is off) */
 	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_EXISTS, true),
 					WD_GATE_VOTED);
@@ -90,7 +95,34 @@ test_cluster_command(void)
 	CU_ASSERT_EQUAL(wd_cluster_stop_command('x'), WD_CLUSTER_NONE);
 }
 
+/* The leader's view against ours: down, up, nothing for unused or uncovered nodes. */
+static void
+test_backend_sync_diff(void)
+{
+	static shm_backend_table t;
+	wd_msg		v;
+
+	memset(&t, 0, sizeof(t));
+	memset(&v, 0, sizeof(v));
+	t.num_backends = 4;
+	t.nodes[0].status = SHM_CON_UP;
+	t.nodes[1].status = SHM_CON_CONNECT_WAIT;
+	t.nodes[2].status = SHM_CON_DOWN;
+	t.nodes[3].status = SHM_CON_UNUSED;
+	v.backend_count = 4;
+	v.backend_up[0] = 0x0d;		/* 0, 2 and 3 up; 1 down */
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 0), WD_SYNC_NONE);
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 1), WD_SYNC_DOWN);
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 2), WD_SYNC_UP);
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 3), WD_SYNC_NONE);	/* not configured here */
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 4), WD_SYNC_NONE);
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, -1), WD_SYNC_NONE);
+	v.backend_count = 1;		/* a view that does not cover node 1 says nothing of it */
+	CU_ASSERT_EQUAL(wd_backend_sync_diff(&v, &t, 1), WD_SYNC_NONE);
+}
+
 CU_TestInfo wd_consensus_tests[] = {
+	{"backend status: a standby's differences from the leader's view", test_backend_sync_diff},
 	{"cluster-wide commands: once, known incarnation, recent", test_cluster_command},
 	{"gate: health-check requests are votes; none without quorum", test_gate},
 	{"votes needed and counted per backend", test_needed_and_count},

@@ -16,9 +16,12 @@ wd_gate
 wd_gate_decide(bool use_watchdog, shm_failover_kind kind, unsigned int flags, bool view_ok,
 			   int quorum_status, bool when_quorum_exists)
 {
-	/* operators' requests (PCP) and the leader's own consensus request are carried out as asked */
+	/*
+	 * operators' requests (PCP), the leader's own consensus request and a standby taking the
+	 * leader's status (already decided there) are carried out as asked
+	 */
 	if (!use_watchdog || kind != SHM_FO_NODE_DOWN || !(flags & SHM_FO_HEALTH_CHECK) ||
-		(flags & WD_FO_CONSENSUS))
+		(flags & (WD_FO_CONSENSUS | SHM_FO_FROM_LEADER)))
 		return WD_GATE_PROCEED;
 	if (!view_ok)
 		return WD_GATE_REFUSED;

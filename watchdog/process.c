@@ -19,6 +19,7 @@
 #include "common/ps_title.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
+#include "watchdog/backend_sync.h"
 #include "watchdog/cluster_command.h"
 #include "watchdog/consensus_leader.h"
 #include "watchdog/election.h"
@@ -42,6 +43,7 @@ typedef struct wd_ctx
 	wd_vip		vip;			/* delegate_ip */
 	wd_consensus cons;			/* failover votes */
 	wd_cluster	cluster;		/* cluster-wide PCP commands */
+	wd_backend_sync sync;		/* the leader's backend status, on a standby */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
@@ -102,6 +104,7 @@ fill_msg(wd_ctx *c, int state, int leader, wd_msg *msg)
 	snprintf(msg->host_name, sizeof(msg->host_name), "%s", me->host);
 	memcpy(msg->down_votes, c->cons.own, sizeof(msg->down_votes));
 	wd_cluster_fill(&c->cluster, msg, net_now_ms());
+	wd_backend_sync_fill(msg);
 }
 
 static void
@@ -251,7 +254,10 @@ turn(wd_ctx *c)
 	state = wd_election_local_state(&c->e, peers, now);
 	leader = wd_election_leader(&c->e, peers);
 	wd_consensus_turn(&c->cons, &c->m, &c->t, state == WD_STATE_LEADER, now);
+	wd_backend_sync_turn(&c->sync, &c->m, &c->t, state, leader, now);
 	if (wd_cluster_take(&c->cluster, now, time(NULL)))
+		changed = true;
+	if (wd_backend_sync_moved(&c->sync))
 		changed = true;
 	/* while a cluster-wide command rides on them, heartbeats go out every turn (UDP loses some) */
 	if (changed || now >= c->next_send_ms || wd_cluster_active(&c->cluster, now))
@@ -290,6 +296,7 @@ setup(wd_ctx *c, const pool_config *cfg)
 			 "deadtime %d ms, vote lease %d ms", c->m.self, c->m.num_nodes, c->m.node_name,
 			 c->m.heartbeat_port, c->t.interval_ms, c->t.dead_ms, c->t.lease_ms);
 	wd_consensus_init(&c->cons, cfg);
+	wd_backend_sync_init(&c->sync, cfg);
 	wd_vip_init(&c->vip, cfg, c->m.peers[c->m.self].host, c->t.lease_ms, c->t.interval_ms,
 				net_now_ms());
 	return 0;

@@ -4,6 +4,7 @@
  *   vote_for:i32 vote_lease_ms:u32 leader_id:i32 start_time:i64 pgpool_port:u16 wd_port:u16 |
  *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) down_votes:(u8 len <= 16, bytes)
  *   command:u8 command_id:u32 command_time:i64 |
+ *   backend_count:u8 backend_primary:i32 backend_up:(u8 len <= 16, bytes) |
  *   HMAC-SHA256 of everything before it.
  */
 #include "watchdog/wire.h"
@@ -18,7 +19,8 @@
 #define WD_FIXED_SIZE 60		/* magic through wd_port */
 #define WD_LENGTH_OFFSET 6
 #define WD_COMMAND_SIZE 13
-#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_COMMAND_SIZE + WD_WIRE_HMAC_SIZE)
+#define WD_BACKENDS_FIXED 5		/* backend_count, backend_primary */
+#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_COMMAND_SIZE + WD_BACKENDS_FIXED + 1 + WD_WIRE_HMAC_SIZE)
 #define WD_MAX_COMMAND 10
 #define WD_MAX_NODE_ID 1023		/* far above CFG_MAX_WD_NODES; rejects garbage early */
 #define WD_MAX_STATE 20
@@ -110,6 +112,10 @@ wd_wire_encode(const wd_msg *msg, const char *key, size_t key_len, uint8_t *buf,
 	put_u(&b, msg->command, 1);
 	put_u(&b, msg->command_id, 4);
 	put_u(&b, (uint64_t) msg->command_time, 8);
+	put_u(&b, msg->backend_count, 1);
+	put_u(&b, (uint32_t) msg->backend_primary, 4);
+	put_u(&b, WD_WIRE_VOTE_BYTES, 1);
+	put_bytes(&b, msg->backend_up, WD_WIRE_VOTE_BYTES);
 	if (b.len + WD_WIRE_HMAC_SIZE > buf_size || b.len + WD_WIRE_HMAC_SIZE > WD_WIRE_MAX_SIZE)
 		return -WD_WIRE_TOO_BIG;
 	buf[WD_LENGTH_OFFSET] = (uint8_t) ((b.len + WD_WIRE_HMAC_SIZE) >> 8);
@@ -154,7 +160,7 @@ get_name(const uint8_t *buf, size_t end, size_t *pos, char *out)
 	return WD_WIRE_OK;
 }
 
-/* The vote bitmap: a length (at most WD_WIRE_VOTE_BYTES; missing bytes are zero), then the bytes. */
+/* A bitmap (votes, backends up): a length (at most WD_WIRE_VOTE_BYTES; missing bytes are zero), then the bytes. */
 static wd_wire_status
 get_votes(const uint8_t *buf, size_t end, size_t *pos, uint8_t *out)
 {
@@ -185,6 +191,31 @@ get_fixed(const uint8_t *buf, wd_msg *out)
 	out->start_time = (int64_t) get_u(buf + 48, 8);
 	out->pgpool_port = (uint16_t) get_u(buf + 56, 2);
 	out->wd_port = (uint16_t) get_u(buf + 58, 2);
+}
+
+/* The command and the backend view, after the bitmaps; advances *pos. */
+static wd_wire_status
+get_tail(const uint8_t *buf, size_t end, size_t *pos, wd_msg *out)
+{
+	wd_wire_status st;
+
+	if (*pos + WD_COMMAND_SIZE + WD_BACKENDS_FIXED > end)
+		return WD_WIRE_BAD_LENGTH;
+	out->command = buf[*pos];
+	out->command_id = (uint32_t) get_u(buf + *pos + 1, 4);
+	out->command_time = (int64_t) get_u(buf + *pos + 5, 8);
+	*pos += WD_COMMAND_SIZE;
+	out->backend_count = buf[*pos];
+	out->backend_primary = (int32_t) get_u(buf + *pos + 1, 4);
+	*pos += WD_BACKENDS_FIXED;
+	if ((st = get_votes(buf, end, pos, out->backend_up)) != WD_WIRE_OK)
+		return st;
+	if (*pos != end)
+		return WD_WIRE_BAD_LENGTH;
+	if (out->command > WD_MAX_COMMAND || out->backend_count > 8 * WD_WIRE_VOTE_BYTES ||
+		out->backend_primary < -1 || out->backend_primary >= 8 * WD_WIRE_VOTE_BYTES)
+		return WD_WIRE_BAD_FIELD;
+	return WD_WIRE_OK;
 }
 
 static wd_wire_status
@@ -229,15 +260,9 @@ wd_wire_decode(const uint8_t *buf, size_t len, const char *key, size_t key_len, 
 		return st;
 	if ((st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->node_name)) != WD_WIRE_OK ||
 		(st = get_name(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->host_name)) != WD_WIRE_OK ||
-		(st = get_votes(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->down_votes)) != WD_WIRE_OK)
+		(st = get_votes(buf, total - WD_WIRE_HMAC_SIZE, &pos, out->down_votes)) != WD_WIRE_OK ||
+		(st = get_tail(buf, total - WD_WIRE_HMAC_SIZE, &pos, out)) != WD_WIRE_OK)
 		return st;
-	if (pos + WD_COMMAND_SIZE != total - WD_WIRE_HMAC_SIZE)
-		return WD_WIRE_BAD_LENGTH;
-	out->command = buf[pos];
-	out->command_id = (uint32_t) get_u(buf + pos + 1, 4);
-	out->command_time = (int64_t) get_u(buf + pos + 5, 8);
-	if (out->command > WD_MAX_COMMAND)
-		return WD_WIRE_BAD_FIELD;
 	if (used)
 		*used = total;
 	return WD_WIRE_OK;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WD_WIRE_VERSION 2	/* 2: the failover votes after the names */
+#define WD_WIRE_VERSION 3	/* 2: the failover votes after the names; 3: the backend view at the end */
 #define WD_WIRE_MAX_SIZE 512	/* no valid message is longer; UDP datagrams and TCP frames alike */
 #define WD_WIRE_NAME_MAX 127	/* node and host names, without the terminating zero */
 #define WD_WIRE_HMAC_SIZE 32
@@ -45,6 +45,10 @@ typedef struct wd_msg
 	uint8_t		command;		/* wd_cluster_cmd, 0: none */
 	uint32_t	command_id;		/* increases with every command of one boot_id */
 	int64_t		command_time;	/* epoch seconds the command was given */
+	/* the sender's backend view, which the standby nodes take from the leader */
+	uint8_t		backend_count;	/* backends it covers (at most 8 * WD_WIRE_VOTE_BYTES), 0: none */
+	int32_t		backend_primary;	/* primary node id, -1: none known */
+	uint8_t		backend_up[WD_WIRE_VOTE_BYTES];	/* bit b: backend b is up (not down) */
 } wd_msg;
 
 typedef enum
