@@ -232,6 +232,63 @@ follow(const pool_config *cfg, int primary, int failed)
 	}
 }
 
+/* The old primary's WAL flush position, or 0 when it does not answer (it died: nothing to wait for). */
+static uint64_t
+old_primary_flush_lsn(const pool_config *cfg, int failed)
+{
+	PGconn	   *conn = connect_node(cfg, failed, STEP_TIMEOUT_MS);
+	char		value[64], err[256];
+	uint64_t	lsn = 0;
+
+	if (conn == NULL)
+		return 0;
+	if (pgc_value_with_deadline(conn, "SELECT pg_catalog.pg_current_wal_flush_lsn()",
+								net_now_ms() + STEP_TIMEOUT_MS, value, sizeof(value), err, sizeof(err)) == 0)
+		lsn = pgc_parse_lsn(value);
+	PQfinish(conn);
+	return lsn;
+}
+
+/*
+ * A switchover with the old primary still alive: its sessions have ended, so once the chosen standby
+ * has received everything the old primary flushed, every commit it acknowledged (perhaps only by the
+ * other standby) is on the new one. False when that did not happen within REPLAY_WAIT_MS.
+ */
+static bool
+received_all_of_old_primary(const pool_config *cfg, int failed, candidate *c)
+{
+	uint64_t	target = old_primary_flush_lsn(cfg, failed);
+	int64_t		deadline = net_now_ms() + REPLAY_WAIT_MS;
+
+	if (target == 0)
+		return true;
+	while (c->received < target)
+	{
+		struct timespec ts = {0, 20 * 1000 * 1000};
+
+		if (net_now_ms() >= deadline || !ask_candidate(cfg, c->node, c))
+		{
+			log_error("builtin failover: node %d received WAL up to %X/%X, not the old primary's %X/%X",
+					  c->node, (unsigned) (c->received >> 32), (unsigned) c->received,
+					  (unsigned) (target >> 32), (unsigned) target);
+			return false;
+		}
+		nanosleep(&ts, NULL);
+	}
+	log_info("builtin failover: node %d has the old primary %d's WAL up to %X/%X", c->node, failed,
+			 (unsigned) (target >> 32), (unsigned) target);
+	return true;
+}
+
+/* The switchover could not be done safely: the old primary serves again, as before the request. */
+static void
+keep_old_primary(const pool_config *cfg, int failed)
+{
+	log_error("builtin failover: switchover abandoned; node %d stays the primary", failed);
+	fo_set_status(cfg, failed, SHM_CON_CONNECT_WAIT);
+	fo_set_primary(failed);
+}
+
 int
 fo_builtin_failover(const pool_config *cfg, int failed, int wanted)
 {
@@ -251,6 +308,11 @@ fo_builtin_failover(const pool_config *cfg, int failed, int wanted)
 	if (chosen < 0)
 	{
 		log_error("builtin failover: no live standby to promote");
+		return -1;
+	}
+	if (wanted >= 0 && !received_all_of_old_primary(cfg, failed, &best))
+	{
+		keep_old_primary(cfg, failed);
 		return -1;
 	}
 	log_info("builtin failover: promoting node %d", chosen);

@@ -57,6 +57,29 @@ assert_eq "failback node=2 host=127.0.0.1 port=$PGNG_PG_PORT2 dir=$PGNG_PG_DATA2
 	"$(cat "$PGNG_TMP/failback.log")" "failback_command's placeholders"
 grep -q "failover: request [0-9]*: degenerate node 2" "$PGPOOL_DIR/log" || fail "the detach did not go through the failover process"
 
+# ---- a switchover to a standby that lacks acknowledged commits is abandoned ----
+# node1 stops receiving (a wrong port in primary_conninfo); a commit is acknowledged by node2 alone.
+# Promoting node1 now would lose it: the old primary must stay the primary.
+conninfo1=$(psql_at "$PGNG_PG_PORT1" "SHOW primary_conninfo")
+psql_at "$PGNG_PG_PORT1" "ALTER SYSTEM SET primary_conninfo = '$(echo "$conninfo1" | sed -E "s/port=[0-9]+/port=$(free_port)/")'" >/dev/null &&
+	psql_at "$PGNG_PG_PORT1" "SELECT pg_reload_conf()" >/dev/null || fail "cut node1's replication"
+wait_for "[ \"\$(psql_at $PGNG_PG_PORT0 \"SELECT count(*) FROM pg_stat_replication WHERE application_name = 'node1'\")\" = 0 ]" 30 \
+	"node1 no longer streams"
+pool_psql "INSERT INTO regress_146 VALUES (-1)" >/dev/null || fail "a commit acknowledged by node2 alone"
+out=$(timeout 280 "$PGNG_BIN/pcp_promote_node" -h 127.0.0.1 -p "$PCP_PORT" -U "$PCP_USER" -w -s -n 1 2>&1)
+note "switchover to the lagging node1 answered: $out"
+assert_eq t "$(psql_at "$PGNG_PG_PORT1" "SELECT pg_is_in_recovery()")" "the lagging node1 is not promoted"
+grep -q "switchover abandoned; node 0 stays the primary" "$PGPOOL_DIR/log" || fail "the abandoned switchover is not logged"
+wait_for "[ \"\$(node_field 0 7)\" = primary ] && [ \"\$(node_field 0 4)\" != down ]" 30 "node0 stays the primary"
+assert_eq 1 "$(pool_psql "INSERT INTO regress_146 VALUES (-2) RETURNING 1")" "writes go on through pgpool-ng"
+pool_psql "DELETE FROM regress_146 WHERE id < 0" >/dev/null || fail "delete the rows of the abandoned switchover"
+psql_at "$PGNG_PG_PORT1" "ALTER SYSTEM SET primary_conninfo = '$conninfo1'" >/dev/null &&
+	psql_at "$PGNG_PG_PORT1" "SELECT pg_reload_conf()" >/dev/null || fail "restore node1's replication"
+wait_for "[ \"\$(node_field 1 12)\" = streaming ] && [ \"\$(node_field 2 12)\" = streaming ]" 60 \
+	"both standbys stream again"
+assert_eq "up up up" "$(for i in 0 1 2; do node_field $i 4 | sed 's/waiting/up/'; done | tr '\n' ' ' | sed 's/ $//')" \
+	"all nodes attached after the abandoned switchover"
+
 # ---- switchover: pcp_promote_node -s -n 1 ----
 promote=$PGNG_BIN/pcp_promote_node
 [ -x /usr/sbin/pcp_promote_node ] && promote=/usr/sbin/pcp_promote_node
