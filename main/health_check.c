@@ -16,6 +16,7 @@
 #include "main/check_password.h"
 #include "main/failover_request.h"
 #include "main/pgconn.h"
+#include "main/signals.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
 
@@ -164,13 +165,8 @@ void
 health_check_main(const pool_config *cfg, int node)
 {
 	shm_hc_stats st;
-	struct sigaction sa;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	aux_signals_on_stop(on_term);
 	log_set_process_name("health_check");
 	ps_title_set("health check process(%d)", node);
 	if (shm_hc_stats_read(node, &st) != 0)

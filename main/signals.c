@@ -76,3 +76,15 @@ parent_signals_reset_in_child(void)
 	wake_pipe[0] = wake_pipe[1] = -1;
 	atomic_store(&pending, 0);
 }
+
+void
+aux_signals_on_stop(void (*handler)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}

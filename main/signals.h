@@ -22,4 +22,7 @@ unsigned	parent_signals_take(void);
 /* Restores default dispositions and closes the pipe (in a freshly forked child). */
 void		parent_signals_reset_in_child(void);
 
+/* An auxiliary process (health check, sr check): handler, which only records it, on any stop signal. */
+void		aux_signals_on_stop(void (*handler)(int));
+
 #endif

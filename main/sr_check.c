@@ -17,6 +17,7 @@
 #include "main/failover_follow.h"
 #include "main/failover_request.h"
 #include "main/pgconn.h"
+#include "main/signals.h"
 #include "main/sr_check_internal.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
@@ -167,13 +168,7 @@ round_once(const pool_config *cfg)
 void
 sr_check_main(const pool_config *cfg)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	aux_signals_on_stop(on_term);
 	log_set_process_name("sr_check_worker");
 	ps_title_set("streaming replication check process");
 	while (!stop_requested)
