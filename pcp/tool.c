@@ -92,7 +92,7 @@ parse_mode(const pcp_tool *t, const char *v, pcp_tool_args *a)
 	return true;
 }
 
-/* pgpool reads ids with atoi: "abc" is 0. Out of range prints an error but exits 0, as pgpool. */
+/* pgpool reads ids with atoi: "abc" is 0. Out of range prints an error and exits 1 (pgpool: 0). */
 static int
 parse_node(const pcp_tool *t, const char *v, pcp_tool_args *a)
 {
@@ -101,7 +101,7 @@ parse_node(const pcp_tool *t, const char *v, pcp_tool_args *a)
 	{
 		fprintf(stderr, "%s: Invalid node-id \"%s\", must be between 0 and %d\n", t->name, v,
 				MAX_NODE_ID);
-		return 0;
+		return 1;
 	}
 	return -1;
 }
@@ -347,8 +347,12 @@ pcp_tool_main(const pcp_tool *t, int argc, char **argv, char kind, pcp_tool_payl
 		rc = 1;
 	else
 		rc = 0;
+	/* pgpool's tools exit 0 after the server's ERROR; a script must be able to tell */
 	if (!res.ok)
+	{
 		pcp_tool_print_error(&res);
+		rc = 1;
+	}
 	else if (print)
 		print(&a, &res);
 	pcp_result_free(&res);

@@ -286,7 +286,8 @@ test_tool_flags(void)
 	CU_ASSERT_STRING_EQUAL(a.conn.host, "127.0.0.1");
 	CU_ASSERT_STRING_EQUAL(a.conn.user, "pcpadmin");
 	CU_ASSERT_EQUAL(a.password_mode, TOOL_PASSWORD_NEVER_ASK);
-	CU_ASSERT_EQUAL(parse(&info, &a, 3, a2), 0);
+	/* out of range: an error and exit 1 (pgpool-II exits 0) */
+	CU_ASSERT_EQUAL(parse(&info, &a, 3, a2), 1);
 	CU_ASSERT_EQUAL(parse(&hc, &a, 2, a3), 1);
 	CU_ASSERT_EQUAL(parse(&stop, &a, 5, a4), -1);
 	CU_ASSERT_EQUAL(a.mode, 'f');
