@@ -34,16 +34,6 @@ node_configured(const pcp_worker *w, int node)
 	return node >= 0 && node < shm_num_backends();
 }
 
-static int
-node_status(int node)
-{
-	shm_backend_table t;
-
-	if (shm_backends_snapshot(&t) == 0)
-		return -1;
-	return t.nodes[node].status;
-}
-
 /*
  * Queues a request and waits (bounded) until the failover process carried it out. false when it was
  * refused (err holds pgpool's words); true when done, queued behind another request, or still in
@@ -143,7 +133,7 @@ detach_node(pcp_worker *w, pcp_reader *r, bool graceful)
 
 	if (!pcp_read_int_field(r, &node))
 		node = -1;
-	status = node_configured(w, node) ? node_status(node) : SHM_CON_DOWN;
+	status = node_configured(w, node) ? pcp_node_status(node) : SHM_CON_DOWN;
 	if (status == SHM_CON_DOWN || status == SHM_CON_UNUSED || status < 0)
 	{
 		snprintf(msg, sizeof(msg), "invalid degenerate backend request, node id : %d status: "

@@ -15,16 +15,6 @@
 /* Time kept for sending the answer before the worker's end of life. */
 #define ANSWER_MARGIN_MS 10000
 
-static int
-node_status(int node)
-{
-	shm_backend_table t;
-
-	if (shm_backends_snapshot(&t) == 0)
-		return -1;
-	return t.nodes[node].status;
-}
-
 bool
 pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 {
@@ -40,7 +30,7 @@ pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, "process recovery request failed", msg);
 		return true;
 	}
-	status = node_status(node);
+	status = pcp_node_status(node);
 	if (status == SHM_CON_UP || status == SHM_CON_CONNECT_WAIT)
 	{
 		snprintf(msg, sizeof(msg), "node recovery failed, node id: %d is alive", node);

@@ -47,6 +47,16 @@ pcp_read_int_field(pcp_reader *r, int *out)
 	return true;
 }
 
+int
+pcp_node_status(int node)
+{
+	shm_backend_table t;
+
+	if (shm_backends_snapshot(&t) == 0)
+		return -1;
+	return t.nodes[node].status;
+}
+
 static bool
 send_salt(pcp_worker *w)
 {

@@ -62,4 +62,7 @@ bool		pcp_watchdog_info(pcp_worker *w, pcp_reader *r);
 /* Reads a node id or pid field as pgpool does (leading number, rest ignored); false if absent. */
 bool		pcp_read_int_field(pcp_reader *r, int *out);
 
+/* A configured node's status in the backend table (SHM_CON_*), or -1 when no snapshot could be had. */
+int			pcp_node_status(int node);
+
 #endif
