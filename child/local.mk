@@ -4,7 +4,8 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/client_auth.c child/client_auth_scram.c child/client_auth.h child/relay.c \
 	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
 	child/cancel.c child/cancel.h child/router.c child/router.h \
-	child/backend_error.c child/backend_error.h
+	child/backend_error.c child/backend_error.h \
+	child/write_gate.c child/write_gate.h
 
 # Load-balance node choice.
 libpgng_a_SOURCES += child/lb_select.c child/lb_select.h child/stmt_count.c child/stmt_count.h
@@ -32,3 +33,9 @@ unit_test_route_SOURCES = unit/test_route.c
 unit_test_route_CFLAGS = $(UNIT_CFLAGS)
 unit_test_route_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_route
+# Writes refused on a watchdog node without quorum.
+check_PROGRAMS += unit/test_write_gate
+unit_test_write_gate_SOURCES = unit/test_write_gate.c
+unit_test_write_gate_CFLAGS = $(UNIT_CFLAGS)
+unit_test_write_gate_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_write_gate

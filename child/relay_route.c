@@ -12,11 +12,14 @@
 #include <unistd.h>
 
 #include "child/backend_error.h"
+#include "child/intercept.h"
 #include "child/lb_select.h"
 #include "child/relay_internal.h"
 #include "child/route_policy.h"
+#include "child/write_gate.h"
 #include "common/log.h"
 #include "net/sock.h"
+#include "protocol/message.h"
 #include "shmem/shmem.h"
 
 /* Longest the relay waits for a node to answer what it runs on its own. */
@@ -393,6 +396,70 @@ prepare_node(relay *r, int node)
 	return 0;
 }
 
+/* ---- no watchdog quorum: writes refused (write_gate.h) ---- */
+
+/* Makes the backend's transaction fail, as the client's does with the refusal (its answer is dropped). */
+#define WRITE_GATE_FAIL_SQL "DO $pgpool_ng$BEGIN RAISE EXCEPTION 'pgpool-ng: write refused without watchdog quorum' " \
+	"USING ERRCODE = '25006'; END$pgpool_ng$"
+
+static bool
+gate_applies(relay *r)
+{
+	if (!r->s->cfg->use_watchdog || !plan.complete || plan.flush_ended || r->c2b.ext_pending ||
+		!write_gate_unit_writes(&plan))
+		return false;
+	/* PGPOOL SET / SHOW are pgpool-ng's own commands, answered further on */
+	if (plan.count == 1 && r->c2b.buf[r->c2b.ready] == 'Q' &&
+		intercept_matches(plan.texts[0], plan.text_lens[0] + 1))
+		return false;
+	return !write_gate_writes_allowed(r->s->cfg);
+}
+
+/*
+ * Answers a write unit with an ErrorResponse and ReadyForQuery in place of running it, as PostgreSQL
+ * does for a statement it refuses: inside a transaction block the transaction fails (on its node
+ * too). Only units that end with Sync, Query or FunctionCall outside an open extended-protocol
+ * sequence are refused; one ending with Flush goes on. 1 refused, 0 waiting for answers owed,
+ * -1 failed.
+ */
+static int
+refuse_write(relay *r)
+{
+	relay_dir  *d = &r->c2b;
+	pq_error_fields f = {.severity = "ERROR", .sqlstate = WRITE_GATE_SQLSTATE, .message = WRITE_GATE_MESSAGE,
+	.detail = "the watchdog cluster has no quorum: this pgpool-ng may be cut off from the others"};
+	char		status = r->route->tx_status;
+	pq_out		out;
+	int			rc;
+
+	if (!quiescent(r))
+		return 0;
+	if (status == 'T')
+	{
+		pq_out_init(&out);
+		pq_put_query(&out, WRITE_GATE_FAIL_SQL);
+		rc = inject(r, r->current, &out, 1, NULL);
+		pq_out_free(&out);
+		if (rc < 0)
+			return -1;
+		status = r->backend->tx_status;
+	}
+	pq_out_init(&out);
+	pq_put_error_response(&out, &f);
+	pq_put_ready_for_query(&out, status);
+	rc = net_conn_send_all_with_deadline(&r->s->client, out.data, out.len, net_deadline_after(RELAY_STALL_MS_MIN));
+	pq_out_free(&out);
+	if (rc != 0)
+		return -1;
+	route_note_ready(r->route, r->current, status);
+	d->sent = d->ready = d->ready + plan.len;
+	d->route_pending = false;
+	r->last_progress = net_now_ms();
+	if (d->ready < d->filled)
+		relay_scan_new_bytes(r, d, d->ready);
+	return 1;
+}
+
 int
 relay_route_node_lost(relay *r)
 {
@@ -428,6 +495,11 @@ relay_route_unit(relay *r)
 	route_plan_unit(r->route, d->buf + d->ready, d->filled - d->ready, RELAY_BUFFER_SIZE, &plan);
 	if (!plan.decided)
 		return 0;				/* the rest of the unit is still to come */
+	if (gate_applies(r))
+	{
+		rc = refuse_write(r);
+		return rc < 0 ? -1 : 0;
+	}
 	/* an extended-protocol sequence left open (Flush) continues where it is */
 	node = d->ext_pending || plan.trivial ? r->current : plan.node;
 	if (node != r->route->primary && r->s->cfg->read_your_writes && r->route->ryw_check &&
@@ -470,6 +542,32 @@ relay_route_unit(relay *r)
 
 /* ---- session start and end ---- */
 
+static void
+start_routing(relay *r, int lb_node, uint32_t connected)
+{
+	route_hooks hooks = {.node_usable = hook_node_usable, .function_reads_only = hook_function_reads_only,
+	.primary_only = hook_primary_only, .random = hook_random, .arg = r};
+
+	route_policy_load(r->s->cfg);
+	route_init(&session_route, r->s->cfg, &hooks, r->s->entry->main_node, lb_node, connected);
+	session_route.tx_status = r->s->entry->backends[r->s->entry->main_node].tx_status;
+	r->route = &session_route;
+	r->c2b.routed = true;
+}
+
+/*
+ * Every statement runs on the main node: the plain relay does, unless the watchdog is on; then
+ * units are still cut and classified so that writes can be refused without quorum (write_gate.h).
+ */
+static void
+route_on_main_node(relay *r, uint32_t connected)
+{
+	if (!r->s->cfg->use_watchdog)
+		return;
+	start_routing(r, r->s->entry->main_node, connected);
+	session_route.lb_off = true;	/* nothing is balanced: every unit stays on the main node */
+}
+
 void
 relay_route_begin(relay *r)
 {
@@ -477,31 +575,34 @@ relay_route_begin(relay *r)
 	pool_entry *e = r->s->entry;
 	const shm_backend_table *t;
 	uint32_t	connected = 0;
-	route_hooks hooks = {.node_usable = hook_node_usable, .function_reads_only = hook_function_reads_only,
-	.primary_only = hook_primary_only, .random = hook_random, .arg = r};
 	int			lb_node;
 
 	r->s->lb_node = e->main_node;
-	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION)
-		return;
 	for (int n = 0; n < e->num_backends && n < 32; n++)
 		if (e->backends[n].connected)
 			connected |= 1u << n;
+	if (!cfg->load_balance_mode || cfg->backend_clustering_mode != CFG_CM_STREAMING_REPLICATION)
+	{
+		route_on_main_node(r, connected);
+		return;
+	}
 	t = backend_table();
 	if (t == NULL || t->primary_node_id != e->main_node || (connected & ~(1u << e->main_node)) == 0)
+	{
+		route_on_main_node(r, connected);
 		return;
+	}
 	lb_node = lb_choose_node(cfg, t, r->s->startup.database, r->s->startup.application_name,
 							 hook_random(NULL), hook_random(NULL));
 	if (lb_node < 0 || !(connected & (1u << lb_node)))
 		lb_node = e->main_node;
 	r->s->lb_node = lb_node;
 	if (lb_node == e->main_node && !cfg->statement_level_load_balance)
-		return;					/* every statement runs on the primary: the plain relay does */
-	route_policy_load(cfg);
-	route_init(&session_route, cfg, &hooks, e->main_node, lb_node, connected);
-	session_route.tx_status = e->backends[e->main_node].tx_status;
-	r->route = &session_route;
-	r->c2b.routed = true;
+	{
+		route_on_main_node(r, connected);
+		return;
+	}
+	start_routing(r, lb_node, connected);
 }
 
 void
