@@ -72,6 +72,7 @@ pgb() { echo "$1" >"$PGNG_TMP/pgb.sql"; PGCONNECT_TIMEOUT=5 timeout 20 pgbench -
 # a long-lived session through node 0: lines go in through a fifo, each batch ends with a marker
 LS_OUT=$PGNG_TMP/ls.out
 mkfifo "$PGNG_TMP/ls.in"
+: >"$LS_OUT"
 ls_open()
 {
 	timeout 250 psql -XAtq -v VERBOSITY=verbose -h 127.0.0.1 -p "${PORT[0]}" -U "$PGNG_PG_SUPERUSER" \
