@@ -4,7 +4,7 @@
  * every commit the old primary acknowledged); it replays what it received (bounded wait) and is
  * promoted with pg_promote(); every other standby gets the new primary in primary_conninfo (ALTER
  * SYSTEM + pg_reload_conf()) and is attached again once it streams from it. The old primary stays
- * detached.
+ * detached (the sr check fences it read-only if it comes back as a primary: fence.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +109,24 @@ choose_new_primary(const pool_config *cfg, const shm_backend_table *t, int faile
 	return chosen;
 }
 
+/*
+ * A node fenced once as a second primary (fence.c) has default_transaction_read_only = on in its
+ * postgresql.auto.conf; promoted, it must not be a read-only primary. A failure is logged, not fatal:
+ * the promotion happened.
+ */
+static void
+reset_read_only(PGconn *conn, int node)
+{
+	char		value[16], err[256];
+
+	if (pgc_command_with_deadline(conn, "ALTER SYSTEM RESET default_transaction_read_only",
+								  net_now_ms() + STEP_TIMEOUT_MS, err, sizeof(err)) != 0 ||
+		pgc_value_with_deadline(conn, "SELECT pg_catalog.pg_reload_conf()", net_now_ms() + STEP_TIMEOUT_MS,
+								value, sizeof(value), err, sizeof(err)) != 0)
+		log_error("builtin failover: node %d promoted, but resetting default_transaction_read_only "
+				  "failed: %s", node, err);
+}
+
 /* Waits (bounded) for the chosen standby to replay what it received, then promotes it. */
 static bool
 promote(const pool_config *cfg, const candidate *c)
@@ -134,6 +152,8 @@ promote(const pool_config *cfg, const candidate *c)
 								 sizeof(value), err, sizeof(err)) == 0 && strcmp(value, "t") == 0;
 	if (!ok)
 		log_error("builtin failover: pg_promote() on node %d failed: %s", c->node, err[0] ? err : value);
+	else
+		reset_read_only(conn, c->node);
 	PQfinish(conn);
 	return ok;
 }

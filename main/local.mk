@@ -4,7 +4,7 @@ libpgng_a_SOURCES += main/server.c main/server.h main/supervisor.c main/supervis
 	main/signals.c main/signals.h main/reload.c main/reload.h main/logging_setup.c \
 	main/logging_setup.h main/primary_search.c main/primary_search.h main/pidfile.c main/pidfile.h \
 	main/aux.c main/aux.h main/pgconn.c main/pgconn.h main/health_check.c main/health_check.h \
-	main/sr_check.c main/sr_check.h main/sr_check_act.c main/sr_check_internal.h \
+	main/sr_check.c main/sr_check.h main/sr_check_act.c main/sr_check_internal.h main/fence.c main/fence.h \
 	main/failover.c main/failover.h main/failover_internal.h main/failover_steps.c main/failover_builtin.c \
 	main/failover_command.c main/failover_command.h main/failover_follow.c main/failover_follow.h \
 	main/failover_request.c main/failover_request.h main/status_file.c main/status_file.h \

@@ -35,7 +35,11 @@
 #define CHECKPOINT_TIMEOUT_MS (300 * 1000)
 #define CONFIG_MAX (1024 * 1024)
 
-/* The node's own configuration, put back after the copy brought the primary's. */
+/*
+ * The node's own configuration, put back after the copy brought the primary's. postgresql.auto.conf
+ * is deliberately not kept: pg_rewind and pg_basebackup both bring the primary's, so a node fenced
+ * read-only (fence.c: ALTER SYSTEM SET default_transaction_read_only = on) comes back without it.
+ */
 static const char *const KEPT_FILES[] = {"postgresql.conf", "pg_hba.conf", "pg_ident.conf"};
 #define N_KEPT (sizeof(KEPT_FILES) / sizeof(KEPT_FILES[0]))
 

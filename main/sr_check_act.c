@@ -1,6 +1,7 @@
 /*
  * What the sr check does with a round's answers: record them, log delays, request the detach of a
- * false primary and the failback of a standby that streams again.
+ * false primary and the failback of a standby that streams again; fence a detached second primary
+ * (fence.c).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "common/log.h"
 #include "common/util.h"
 #include "main/failover_request.h"
+#include "main/fence.h"
 #include "main/sr_check_internal.h"
 
 typedef struct record_arg
@@ -157,15 +159,20 @@ sr_act(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes,
 	bool		primary_ok = primary >= 0 && nodes[primary].answered && nodes[primary].primary &&
 		t->nodes[primary].status != SHM_CON_DOWN;
 
+	bool		may_fence;
+
 	if (!primary_ok || t->failover.switching)
 		return;
+	may_fence = fence_may_act(cfg);
 	for (int i = 0; i < t->num_backends; i++)
 	{
 		bool		down = t->nodes[i].status == SHM_CON_DOWN;
 
 		if (i == primary || !nodes[i].answered || t->nodes[i].status == SHM_CON_UNUSED)
 			continue;
-		if (nodes[i].primary && !down && cfg->detach_false_primary)
+		if (nodes[i].primary && down && may_fence)
+			fence_second_primary(cfg, i, primary);
+		else if (nodes[i].primary && !down && cfg->detach_false_primary)
 			request(cfg, SHM_FO_NODE_DOWN, i, SHM_FO_FALSE_PRIMARY, "detaching false primary");
 		else if (!nodes[i].primary && down && cfg->auto_failback &&
 				 strcmp(nodes[i].state, "streaming") == 0 &&

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A hung primary (kill -STOP of every process: connections are accepted by the kernel and then hang)
 # under a write load, with builtin_failover: failover within health_check_timeout + 2 s, no client
-# attempt blocked longer than that, no acknowledged commit lost. After kill -CONT the old primary is
-# writable again but stays detached: writes through pgpool-ng never reach it. The driver rebuilds the
-# cluster afterwards.
+# attempt blocked longer than that, no acknowledged commit lost. After kill -CONT the old primary
+# runs as a primary again but stays detached, and the sr check fences it (read-only, 170 tests the
+# fence in detail): reads on it still work, direct writes fail, writes through pgpool-ng never reach
+# it. The driver rebuilds the cluster afterwards.
 # shellcheck source=regress/lib/testlib.sh
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
@@ -45,12 +46,16 @@ new_port_var=PGNG_PG_PORT$new
 NEW_PORT=${!new_port_var}
 assert_eq "" "$(lost_commits regress_154 "$NEW_PORT" | tr '\n' ' ')" "acknowledged commits missing on the new primary"
 
-# The old primary wakes up writable, but stays out.
+# The old primary wakes up as a primary; it stays out, and is fenced read-only.
 # shellcheck disable=SC2086
 kill -CONT $KILL_NODE_PIDS
 trap - EXIT
 wait_for "[ \"\$(psql_at $PGNG_PG_PORT0 'SELECT pg_is_in_recovery()')\" = f ]" 30 "old primary answers again"
-before=$(psql_at "$PGNG_PG_PORT0" "SELECT count(*) FROM regress_154")
+wait_for "[ \"\$(psql_at $PGNG_PG_PORT0 'SHOW default_transaction_read_only')\" = on ]" 30 \
+	"the old primary is fenced read-only"
+before=$(psql_at "$PGNG_PG_PORT0" "SELECT count(*) FROM regress_154") || fail "read on the fenced old primary"
+out=$(psql_at "$PGNG_PG_PORT0" "INSERT INTO regress_154 VALUES (-1000)" 2>&1) && fail "direct write on the fenced old primary worked"
+assert_contains "$out" "read-only transaction" "direct write on the fenced old primary"
 for i in $(seq 1 20); do
 	pool_psql "INSERT INTO regress_154 VALUES (-$i)" >/dev/null || fail "write $i after the old primary woke up"
 done
