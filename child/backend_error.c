@@ -46,7 +46,7 @@ backend_error_report(const pool_config *cfg, int node, const char *what, const c
 					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);
 		return false;
 	}
-	rc = failover_request(cfg, SHM_FO_NODE_DOWN, node, 0, NULL, err, sizeof(err));
+	rc = failover_request(cfg, SHM_FO_NODE_DOWN, node, SHM_FO_BACKEND_ERROR, NULL, err, sizeof(err));
 	if (rc == FO_REQUEST_QUEUED)
 		log_warning("%s backend node %d (%s:%d) failed: %s; failover of the node requested (failover_on_backend_error)",
 					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);

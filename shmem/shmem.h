@@ -439,6 +439,8 @@ typedef enum
  * changes (status, sessions, pgpool_status, primary); no script, no promotion, no consensus
  */
 #define SHM_FO_FROM_LEADER 0x10u
+/* posted by a child: a backend connection failed (failover_on_backend_error); a vote like a health check's */
+#define SHM_FO_BACKEND_ERROR 0x20u
 
 typedef struct shm_failover_request
 {

@@ -37,6 +37,13 @@ test_gate(void)
 					WD_GATE_REFUSED);
 	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, true, WD_QUORUM_ABSENT, false),
 					WD_GATE_PROCEED);
+	/* a child's failover_on_backend_error request is a vote like the health check's */
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, SHM_FO_BACKEND_ERROR, true,
+								   WD_QUORUM_EXISTS, true), WD_GATE_VOTED);
+	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, SHM_FO_BACKEND_ERROR, true,
+								   WD_QUORUM_ABSENT, true), WD_GATE_REFUSED);
+	CU_ASSERT_EQUAL(wd_gate_decide(false, SHM_FO_NODE_DOWN, SHM_FO_BACKEND_ERROR, false,
+								   WD_QUORUM_ABSENT, true), WD_GATE_PROCEED);
 	/* no current view: nobody knows about quorum, so no failover */
 	CU_ASSERT_EQUAL(wd_gate_decide(true, SHM_FO_NODE_DOWN, hc, false, 0, false), WD_GATE_REFUSED);
 }

@@ -18,9 +18,11 @@ wd_gate_decide(bool use_watchdog, shm_failover_kind kind, unsigned int flags, bo
 {
 	/*
 	 * operators' requests (PCP), the leader's own consensus request and a standby taking the
-	 * leader's status (already decided there) are carried out as asked
+	 * leader's status (already decided there) are carried out as asked; a health check's and a
+	 * child's (failover_on_backend_error) are votes, as in pgpool-II
 	 */
-	if (!use_watchdog || kind != SHM_FO_NODE_DOWN || !(flags & SHM_FO_HEALTH_CHECK) ||
+	if (!use_watchdog || kind != SHM_FO_NODE_DOWN ||
+		!(flags & (SHM_FO_HEALTH_CHECK | SHM_FO_BACKEND_ERROR)) ||
 		(flags & (WD_FO_CONSENSUS | SHM_FO_FROM_LEADER)))
 		return WD_GATE_PROCEED;
 	if (!view_ok)
