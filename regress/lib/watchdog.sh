@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Watching a three-node pgpool-ng watchdog cluster (regress 150, 151). A test sources this after
+# Watching a three-node pgpool-ng watchdog cluster (regress 150-157). A test sources this after
 # testlib.sh and pgpool.sh, sets per node i: PID[i] (pgpool-ng's parent), PCP[i] (its PCP port) and,
 # when the node runs in a network namespace, NODE_EXEC[i] ("ip netns exec NAME"); then:
 #   watch_until COND LIMIT_MS MSG [START_MS]   sample every 100 ms until COND; fail after LIMIT_MS
@@ -61,7 +61,7 @@ watchdog_pid()
 		return
 	fi
 	for pid in $(pgrep -P "${PID[node]}"); do
-		IFS= read -r -d '' title <"/proc/$pid/cmdline" 2>/dev/null
+		IFS= read -r -d '' title 2>/dev/null <"/proc/$pid/cmdline"
 		case $title in "pgpool: watchdog"*) WDPID[node]=$pid; echo "$pid"; return ;; esac
 	done
 }
@@ -84,8 +84,8 @@ sample()
 		pid=${WDPID[i]}
 		title=
 		stat=
-		[ -n "$pid" ] && IFS= read -r -d '' title <"/proc/$pid/cmdline" 2>/dev/null
-		[ -n "$pid" ] && read -r stat <"/proc/$pid/stat" 2>/dev/null
+		[ -n "$pid" ] && IFS= read -r -d '' title 2>/dev/null <"/proc/$pid/cmdline"
+		[ -n "$pid" ] && read -r stat 2>/dev/null <"/proc/$pid/stat"
 		TSTATE[i]=${title#pgpool: watchdog: }
 		stat=${stat##*) }
 		# a stopped process acts on nothing: its title is what it thought before it was stopped
@@ -185,3 +185,53 @@ kill_node()
 }
 
 wd_summary() { note "samples: $SAMPLES in $WATCHED_MS ms of watching, longest gap between two $MAX_GAP_MS ms; never two leaders"; }
+
+# wd_guard_start / wd_guard_stop (with lib/netns.sh and WD_VIP): a background sampler that runs for
+# the whole test, also while the test itself waits on something else. Every 100 ms it counts the
+# namespaces holding $WD_VIP and the running watchdog processes titled LEADER; a sample with two of
+# either is written to $PGNG_TMP/guard.bad. wd_guard_stop fails the test on any such sample and
+# notes the number of samples and the longest gap between two.
+wd_guard_start()
+{
+	local out=$PGNG_TMP/guard
+	: >"$out.bad"
+	rm -f "$out.stop"
+	(
+		n=0 last=0 gap=0
+		while [ ! -f "$out.stop" ] && [ $n -lt 100000 ]; do
+			t=$(date +%s%3N)
+			holders=()
+			leaders=()
+			for ns in "${NETNS[@]}"; do
+				case $(ip -n "$ns" -o -4 addr show 2>/dev/null) in *" inet $WD_VIP/"*) holders+=("$ns") ;; esac
+				for pid in $(ip netns pids "$ns" 2>/dev/null); do
+					title=
+					IFS= read -r -d '' title 2>/dev/null <"/proc/$pid/cmdline"
+					case $title in "pgpool: watchdog: LEADER"*) ;; *) continue ;; esac
+					read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
+					stat=${stat##*) }
+					[ "${stat%% *}" = T ] || leaders+=("$ns")
+				done
+			done
+			[ ${#holders[@]} -le 1 ] || echo "$t VIP in ${holders[*]}" >>"$out.bad"
+			[ ${#leaders[@]} -le 1 ] || echo "$t two LEADER watchdogs: ${leaders[*]}" >>"$out.bad"
+			n=$((n + 1))
+			[ $last -eq 0 ] || [ $((t - last)) -le $gap ] || gap=$((t - last))
+			last=$t
+			echo "$n $gap" >"$out.count"
+			sleep 0.1
+		done
+	) &
+	WD_GUARD_PID=$!
+	register_pid "$WD_GUARD_PID"
+}
+
+wd_guard_stop()
+{
+	local n gap
+	touch "$PGNG_TMP/guard.stop"
+	wait "$WD_GUARD_PID" 2>/dev/null
+	read -r n gap <"$PGNG_TMP/guard.count" || fail "the background sampler took no sample"
+	[ ! -s "$PGNG_TMP/guard.bad" ] || fail "background sampler: $(head -3 "$PGNG_TMP/guard.bad")"
+	note "background sampler: $n samples of the VIP and the leaders over the whole test (longest gap $gap ms); never two VIP holders, never two leaders"
+}
