@@ -284,6 +284,26 @@ turn(wd_ctx *c)
 	wd_command_reap(&c->commands, now);
 }
 
+/* Settings whose pgpool-II behaviour pgpool-ng does not have yet: say so rather than ignore them. */
+static void
+warn_unsupported(const pool_config *cfg)
+{
+	if (cfg->wd_lifecheck_method != CFG_LIFECHECK_HEARTBEAT)
+		log_warning("watchdog: wd_lifecheck_method = '%s' is not supported by pgpool-ng yet; the "
+					"other pgpools' life is checked by heartbeat instead (UDP to "
+					"heartbeat_hostnameN:heartbeat_portN, else hostnameN:wd_portN)",
+					cfg->wd_lifecheck_method == CFG_LIFECHECK_QUERY ? "query" : "external");
+	if (cfg->wd_remove_shutdown_nodes || cfg->wd_lost_node_removal_timeout > 0 ||
+		cfg->wd_no_show_node_removal_timeout > 0)
+		log_warning("watchdog: wd_remove_shutdown_nodes, wd_lost_node_removal_timeout and "
+					"wd_no_show_node_removal_timeout are not supported by pgpool-ng yet; the quorum "
+					"is always counted over all %d configured nodes", cfg->num_wd_nodes);
+	if (cfg->wd_monitoring_interfaces_list.count > 0)
+		log_warning("watchdog: pgpool-ng does not monitor the links of wd_monitoring_interfaces_list "
+					"yet (a node whose links are down steps down when its heartbeats stop, after "
+					"wd_heartbeat_deadtime); the list only names the VIP's interface");
+}
+
 static int
 setup(wd_ctx *c, const pool_config *cfg)
 {
@@ -310,6 +330,7 @@ setup(wd_ctx *c, const pool_config *cfg)
 	log_info("watchdog: node %d of %d (\"%s\"), heartbeat on UDP port %d every %d ms, "
 			 "deadtime %d ms, vote lease %d ms", c->m.self, c->m.num_nodes, c->m.node_name,
 			 c->m.heartbeat_port, c->t.interval_ms, c->t.dead_ms, c->t.lease_ms);
+	warn_unsupported(cfg);
 	wd_consensus_init(&c->cons, cfg);
 	wd_backend_sync_init(&c->sync, cfg);
 	wd_vip_init(&c->vip, cfg, c->m.peers[c->m.self].host, c->t.lease_ms, c->t.interval_ms,

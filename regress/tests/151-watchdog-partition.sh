@@ -8,6 +8,7 @@
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/netns.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_netns.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 command -v ip >/dev/null || skip "no ip command"
 
@@ -17,45 +18,9 @@ FLAP_S=${PGNG_WD_FLAP_S:-30}
 netns_setup 3 10.213.151
 wd_pcp_setup
 
-# start_node I: pgpool-ng in namespace I, same ports everywhere (each namespace has its own).
-start_node()
-{
-	local node=$1 dir=$PGNG_TMP/wd$1 j
-	mkdir -p "$dir"
-	rm -f "$dir/pgpool.pid"
-	PGPOOL_DIR=$dir
-	PGPOOL_PORT=9999
-	{
-		echo "listen_addresses = '*'"
-		echo "pcp_listen_addresses = '*'"
-		echo "pcp_port = 9898"
-		echo "search_primary_node_timeout = 1"
-		echo "use_watchdog = on"
-		echo "wd_authkey = 'regress-151'"
-		echo "wd_lifecheck_method = 'heartbeat'"
-		echo "wd_heartbeat_keepalive = 1"
-		echo "wd_heartbeat_deadtime = $DEADTIME"
-		echo "log_min_messages = info"
-		for j in 0 1 2; do
-			echo "hostname$j = '${NETNS_IP[j]}'"
-			echo "wd_port$j = 9000"
-			echo "pgpool_port$j = 9999"
-			echo "heartbeat_hostname$j = '${NETNS_IP[j]}'"
-			echo "heartbeat_port$j = 9694"
-		done
-	} >"$dir/extra.conf"
-	mapfile -t lines <"$dir/extra.conf"
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$dir/pgpool_node_id"
-	PCP[node]=9898
-	NODE_EXEC[node]="ip netns exec ${NETNS[node]}"
-	wd_pcp_conf "$dir" 9898
-	ip netns exec "${NETNS[node]}" "$PGNG_BIN/pgpool" -n -f "$dir/pgpool.conf" -F "$dir/pcp.conf" \
-		-a "$dir/pool_hba.conf" >>"$dir/log" 2>&1 &
-	PID[node]=$!
-	register_pid "${PID[node]}"
-	wd_wait_watchdog "$node"
-}
+WD_AUTHKEY=regress-151
+WD_DEADTIME=$DEADTIME
+start_node() { wd_ns_start_node "$1"; }
 
 # cut_and_heal K: cuts node K's link; checks the outcome; heals; waits for one leader again.
 cut_and_heal()

@@ -11,6 +11,7 @@
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/netns.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_netns.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 command -v ip >/dev/null || skip "no ip command"
 IP_CMD=$(command -v ip)
@@ -23,55 +24,25 @@ WD_VIP=$VIP
 MODE=builtin
 wd_pcp_setup
 
-# start_node I: pgpool-ng in namespace I; MODE builtin or commands.
-start_node()
+WD_AUTHKEY=regress-152
+WD_DEADTIME=$DEADTIME
+# wd_node_extra I: the VIP lines of node I; MODE builtin or commands.
+wd_node_extra()
 {
-	local node=$1 dir=$PGNG_TMP/wd$1 j dev=vn${NETNS_TAG}$1
-	mkdir -p "$dir"
-	rm -f "$dir/pgpool.pid"
-	PGPOOL_DIR=$dir
-	PGPOOL_PORT=9999
-	{
-		echo "listen_addresses = '*'"
-		echo "pcp_listen_addresses = '*'"
-		echo "pcp_port = 9898"
-		echo "search_primary_node_timeout = 1"
-		echo "use_watchdog = on"
-		echo "wd_authkey = 'regress-152'"
-		echo "wd_heartbeat_keepalive = 1"
-		echo "wd_heartbeat_deadtime = $DEADTIME"
-		echo "log_min_messages = info"
-		echo "delegate_ip = '$VIP'"
-		if [ "$MODE" = builtin ]; then
-			echo "if_up_cmd = ''"
-			echo "if_down_cmd = ''"
-			echo "arping_cmd = ''"
-		else
-			echo "if_cmd_path = '$(dirname "$IP_CMD")'"
-			echo "if_up_cmd = 'ip addr add \$_IP_\$/24 dev $dev'"
-			echo "if_down_cmd = 'ip addr del \$_IP_\$/24 dev $dev'"
-			echo "arping_cmd = '/bin/echo \$_IP_\$ >>$dir/arping.log'"
-		fi
-		for j in 0 1 2; do
-			echo "hostname$j = '${NETNS_IP[j]}'"
-			echo "wd_port$j = 9000"
-			echo "pgpool_port$j = 9999"
-			echo "heartbeat_hostname$j = '${NETNS_IP[j]}'"
-			echo "heartbeat_port$j = 9694"
-		done
-	} >"$dir/extra.conf"
-	mapfile -t lines <"$dir/extra.conf"
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$dir/pgpool_node_id"
-	PCP[node]=9898
-	NODE_EXEC[node]="ip netns exec ${NETNS[node]}"
-	wd_pcp_conf "$dir" 9898
-	ip netns exec "${NETNS[node]}" "$PGNG_BIN/pgpool" -n -f "$dir/pgpool.conf" -F "$dir/pcp.conf" \
-		-a "$dir/pool_hba.conf" >>"$dir/log" 2>&1 &
-	PID[node]=$!
-	register_pid "${PID[node]}"
-	wd_wait_watchdog "$node"
+	local dev=vn${NETNS_TAG}$1
+	echo "delegate_ip = '$VIP'"
+	if [ "$MODE" = builtin ]; then
+		echo "if_up_cmd = ''"
+		echo "if_down_cmd = ''"
+		echo "arping_cmd = ''"
+	else
+		echo "if_cmd_path = '$(dirname "$IP_CMD")'"
+		echo "if_up_cmd = 'ip addr add \$_IP_\$/24 dev $dev'"
+		echo "if_down_cmd = 'ip addr del \$_IP_\$/24 dev $dev'"
+		echo "arping_cmd = '/bin/echo \$_IP_\$ >>$PGNG_TMP/wd$1/arping.log'"
+	fi
 }
+start_node() { wd_ns_start_node "$1"; }
 
 holds() { [ "$(vip_holder)" = "$1" ]; }
 leader_holds() { one_leader && holds "${LEADERS[0]}"; }
