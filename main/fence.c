@@ -1,6 +1,6 @@
 /*
- * Fencing a second primary (see fence.h). Every step has a deadline; the connection is opened for
- * one fencing and closed after it, since a fenced node is not asked again until it turns writable.
+ * Fencing a second primary (see fence.h). Every step has a deadline; the connection is the sr
+ * check's own (it has just asked the node), so that a fenced node costs no connection per round.
  */
 #include "main/fence.h"
 
@@ -11,7 +11,6 @@
 #include <time.h>
 
 #include "common/log.h"
-#include "main/failover_follow.h"
 #include "main/pgconn.h"
 #include "main/sr_check_internal.h"
 #include "net/sock.h"
@@ -83,29 +82,33 @@ make_read_only(const pool_config *cfg, PGconn *conn, int node)
 }
 
 void
-fence_second_primary(const pool_config *cfg, int node, int primary)
+fence_second_primary(const pool_config *cfg, PGconn *conn, int node, int primary)
 {
-	pgc_login	login;
-	PGconn	   *conn;
 	char		value[16], err[256];
 	int			ended;
 
-	fo_sr_login(cfg, &login, "pgpool-ng fence");
-	conn = pgc_connect_with_deadline(cfg, node, &login, step_deadline(), err, sizeof(err));
 	if (conn == NULL)
 	{
-		fence_error(cfg, node, "connecting", err);
+		fence_error(cfg, node, "connecting", "the sr check has no connection to it");
 		return;
 	}
 	if (pgc_value_with_deadline(conn, "SELECT pg_catalog.current_setting('default_transaction_read_only')",
 								step_deadline(), value, sizeof(value), err, sizeof(err)) != 0)
-		fence_error(cfg, node, "reading default_transaction_read_only", err);
-	else if (strcmp(value, "off") == 0 && (ended = make_read_only(cfg, conn, node)) >= 0)
 	{
-		last_error[node] = 0;
-		log_warning("fence: node %d (%s:%d) is a second primary beside primary node %d: made read-only, "
-					"%d sessions ended; recover it with pcp_recovery_node -n %d", node,
-					cfg->backends[node].hostname, cfg->backends[node].port, primary, ended, node);
+		fence_error(cfg, node, "reading default_transaction_read_only", err);
+		sr_conn_broken(node);
 	}
-	PQfinish(conn);
+	else if (strcmp(value, "off") == 0)
+	{
+		ended = make_read_only(cfg, conn, node);
+		if (ended < 0)
+			sr_conn_broken(node);
+		else
+		{
+			last_error[node] = 0;
+			log_warning("fence: node %d (%s:%d) is a second primary beside primary node %d: made "
+						"read-only, %d sessions ended; recover it with pcp_recovery_node -n %d", node,
+						cfg->backends[node].hostname, cfg->backends[node].port, primary, ended, node);
+		}
+	}
 }

@@ -71,6 +71,18 @@ drop_conn(int node)
 	conns[node] = NULL;
 }
 
+PGconn *
+sr_conn(int node)
+{
+	return conns[node] != NULL && PQstatus(conns[node]) == CONNECTION_OK ? conns[node] : NULL;
+}
+
+void
+sr_conn_broken(int node)
+{
+	drop_conn(node);
+}
+
 /* Whether node answered; fills its role and LSN. */
 static bool
 ask_node(const pool_config *cfg, int node, sr_node *out)

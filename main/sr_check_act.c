@@ -171,7 +171,7 @@ sr_act(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes,
 		if (i == primary || !nodes[i].answered || t->nodes[i].status == SHM_CON_UNUSED)
 			continue;
 		if (nodes[i].primary && down && may_fence)
-			fence_second_primary(cfg, i, primary);
+			fence_second_primary(cfg, sr_conn(i), i, primary);
 		else if (nodes[i].primary && !down && cfg->detach_false_primary)
 			request(cfg, SHM_FO_NODE_DOWN, i, SHM_FO_FALSE_PRIMARY, "detaching false primary");
 		else if (!nodes[i].primary && down && cfg->auto_failback &&

@@ -12,6 +12,8 @@
 #include "config/config.h"
 #include "shmem/shmem.h"
 
+struct pg_conn;
+
 #define SR_QUERY_TIMEOUT_MS 5000
 
 typedef struct sr_node
@@ -38,7 +40,14 @@ void		sr_log_delays(const pool_config *cfg, const shm_backend_table *t, const sr
  */
 int			sr_adopt_primary(const shm_backend_table *t, const sr_node *nodes);
 
-/* detach_false_primary and auto_failback requests. */
+/*
+ * The sr check's open connection to node (asked this round), or NULL; others may borrow it for a
+ * query with a deadline, and report with sr_conn_broken when it failed them.
+ */
+struct pg_conn *sr_conn(int node);
+void		sr_conn_broken(int node);
+
+/* detach_false_primary and auto_failback requests; the fence of a second primary. */
 void		sr_act(const pool_config *cfg, const shm_backend_table *t, const sr_node *nodes, int primary,
 				   time_t *last_failback);
 
