@@ -9,58 +9,23 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 
 DEADTIME=3
 BOUND_MS=$(( (DEADTIME + 2) * 1000 ))
 wd_pcp_setup
 
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-150
+WD_DEADTIME=$DEADTIME
+wd_lo_ports
 
-wd_lines()
-{
-	local j
-	echo "use_watchdog = on"
-	echo "wd_authkey = 'regress-150'"
-	echo "wd_lifecheck_method = 'heartbeat'"
-	echo "wd_heartbeat_keepalive = 1"
-	echo "wd_heartbeat_deadtime = $DEADTIME"
-	echo "log_min_messages = info"
-	for j in 0 1 2; do
-		echo "hostname$j = '127.0.0.1'"
-		echo "wd_port$j = ${WDP[j]}"
-		echo "pgpool_port$j = ${PORT[j]}"
-		echo "heartbeat_hostname$j = '127.0.0.1'"
-		echo "heartbeat_port$j = ${HBP[j]}"
-	done
-}
-
-# start_node I: pgpool-ng node I in DIR[I], waits until it serves sessions (bounded).
+# start_node I: node I, its escalation commands logging to DIR[I]/escalations.
 start_node()
 {
-	local node=$1 lines
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/escalations"
-	mapfile -t lines < <(wd_lines)
-	# (pgpool_write_conf's loop variable is i: this function uses node)
-	pgpool_write_conf "pcp_port = ${PCP[node]}" "${lines[@]}" \
-		"wd_escalation_command = 'echo up >>$PGPOOL_DIR/escalations'" \
-		"wd_de_escalation_command = 'echo down >>$PGPOOL_DIR/escalations'"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
+	rm -f "${DIR[$1]}/escalations"
+	wd_lo_start_node "$1" "wd_escalation_command = 'echo up >>${DIR[$1]}/escalations'" \
+		"wd_de_escalation_command = 'echo down >>${DIR[$1]}/escalations'"
 }
 
 # ---- start: one leader, 3 nodes, quorum ----

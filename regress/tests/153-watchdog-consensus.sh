@@ -9,44 +9,22 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-153
+wd_lo_ports
 DEAD_PORT=$(free_port "${USED[@]}")
 wd_pcp_setup
 
 # start_node I DEAD: node I; DEAD=1 gives it a backend 2 nobody listens on.
 start_node()
 {
-	local node=$1 dead=$2 j lines=()
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
-	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-153'")
-	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
-	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = on")
-	lines+=("health_check_period = 1" "health_check_timeout = 2" "health_check_max_retries = 0")
-	lines+=("sr_check_period = 0")
-	for j in 0 1 2; do
-		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
-		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
-	done
-	[ "$dead" = 1 ] && lines+=("backend_port2 = $DEAD_PORT")
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
+	local extra=()
+	[ "$2" = 1 ] && extra+=("backend_port2 = $DEAD_PORT")
+	wd_lo_start_node "$1" "failover_when_quorum_exists = on" "failover_require_consensus = on" \
+		"health_check_period = 1" "health_check_timeout = 2" "health_check_max_retries = 0" \
+		"sr_check_period = 0" "${extra[@]}"
 }
 
 # status I B: backend B's status as node I's pgpool-ng shows it (SHOW pool_nodes).

@@ -5,39 +5,14 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info pcp_reload_config pcp_stop_pgpool
 
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-154
+wd_lo_ports
 wd_pcp_setup
 
-start_node()
-{
-	local node=$1 j lines=()
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid"
-	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-154'")
-	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
-	for j in 0 1 2; do
-		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
-		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
-	done
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
-}
+start_node() { wd_lo_start_node "$1"; }
 reloads() { grep -c "reloaded configuration file" "${DIR[$1]}/log"; }
 pcp() { local tool=$1 node=$2; shift 2; timeout 10 "$PGNG_BIN/$tool" -h 127.0.0.1 -p "${PCP[node]}" -U "$WD_PCP_USER" -w "$@"; }
 

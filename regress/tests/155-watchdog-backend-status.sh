@@ -11,47 +11,26 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-155
+wd_lo_ports
 wd_pcp_setup
 
+# start_node I: node 0 leads (priority) and alone checks and fails over; 1 and 2 take its status.
 start_node()
 {
-	local node=$1 j lines=()
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
-	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-155'")
-	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
-	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = off")
+	local lines=("failover_when_quorum_exists = on" "failover_require_consensus = off")
 	lines+=("failover_command = ''" "follow_primary_command = ''" "failback_command = ''")
-	if [ "$node" = 0 ]; then
+	if [ "$1" = 0 ]; then
 		lines+=("wd_priority = 10" "builtin_failover = on" "sr_check_period = 1")
 		lines+=("health_check_period = 1" "health_check_timeout = 5" "health_check_max_retries = 0")
 	else
 		lines+=("wd_priority = 1" "builtin_failover = off" "sr_check_period = 0")
 		lines+=("health_check_period = 0" "failover_on_backend_error = off")
 	fi
-	for j in 0 1 2; do
-		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
-		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
-	done
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
+	wd_lo_start_node "$1" "${lines[@]}"
 }
 
 # field I B C: column C (4 status, 7 role) of backend B in node I's SHOW pool_nodes.

@@ -8,56 +8,18 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info
 require_cmd pgbench
 
 DEADTIME=3
 MSG="pgpool-ng: this node has no watchdog quorum; writes are refused (reads still served)"
 wd_pcp_setup
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-157
+WD_DEADTIME=$DEADTIME
+wd_lo_ports
 
-wd_lines()
-{
-	local j
-	echo "use_watchdog = on"
-	echo "wd_authkey = 'regress-157'"
-	echo "wd_lifecheck_method = 'heartbeat'"
-	echo "wd_heartbeat_keepalive = 1"
-	echo "wd_heartbeat_deadtime = $DEADTIME"
-	echo "log_min_messages = info"
-	echo "sr_check_period = 0"
-	for j in 0 1 2; do
-		echo "hostname$j = '127.0.0.1'"
-		echo "wd_port$j = ${WDP[j]}"
-		echo "pgpool_port$j = ${PORT[j]}"
-		echo "heartbeat_hostname$j = '127.0.0.1'"
-		echo "heartbeat_port$j = ${HBP[j]}"
-	done
-}
-
-start_node()
-{
-	local node=$1 lines
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
-	mapfile -t lines < <(wd_lines)
-	pgpool_write_conf "pcp_port = ${PCP[node]}" "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
-}
+start_node() { wd_lo_start_node "$1" "sr_check_period = 0"; }
 
 # on0 SQL: psql through node 0 (verbose errors: the SQLSTATE is printed), stdout and stderr.
 on0() { PGCONNECT_TIMEOUT=5 timeout 20 psql -XAtq -v VERBOSITY=verbose -h 127.0.0.1 -p "${PORT[0]}" \

@@ -16,46 +16,23 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
 require_bin pgpool pg_md5 pcp_watchdog_info pcp_node_info pcp_attach_node
 
 [ "$(id -u)" -eq 0 ] && chown "$PGNG_OS_USER:" "$PGNG_TMP"
 HOLD_MS=15000
 QUEUED="failover of the node requested (failover_on_backend_error)"
 VOTED="failover of node 2 is decided by the watchdog leader: this node voted for it (failover_require_consensus = on)"
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-158
+wd_lo_ports
 wd_pcp_setup
 
 start_node()
 {
-	local node=$1 j lines=()
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
-	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-158'")
-	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
-	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = on")
-	lines+=("health_check_period = 0" "sr_check_period = 0" "failover_on_backend_error = on")
-	lines+=("load_balance_mode = on" "connection_cache = off" "num_init_children = 2")
-	lines+=("failover_command = ''" "follow_primary_command = ''" "failback_command = ''")
-	for j in 0 1 2; do
-		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
-		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
-	done
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
+	wd_lo_start_node "$1" "failover_when_quorum_exists = on" "failover_require_consensus = on" \
+		"health_check_period = 0" "sr_check_period = 0" "failover_on_backend_error = on" \
+		"load_balance_mode = on" "connection_cache = off" "num_init_children = 2" \
+		"failover_command = ''" "follow_primary_command = ''" "failback_command = ''"
 }
 
 # session I: one session through node I (a read; it also connects the standbys).
