@@ -1,7 +1,8 @@
 /*
  * PCP requests that change something: attach, detach (graceful) and promote go through the failover
  * queue (main/failover_request.h), so that the failover process runs pgpool's scripts, builtin
- * failover and pgpool_status for them; reload, stop, set-parameter. Online recovery: commands_recovery.c.
+ * failover and pgpool_status for them (on a standby watchdog node the leader's, commands_forward.c);
+ * reload, stop, set-parameter. Online recovery: commands_recovery.c.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -64,31 +65,6 @@ queue_and_wait(pcp_worker *w, shm_failover_kind kind, int node, unsigned int fla
 	return true;
 }
 
-/* pgpool accepts attaching a node that is up; it waits for its first session ("waiting"). */
-static bool
-attach_node(pcp_worker *w, pcp_reader *r)
-{
-	int			node;
-	char		detail[96], err[256] = "";
-
-	if (!pcp_read_int_field(r, &node))
-		node = -1;
-	if (!node_configured(w, node))
-	{
-		snprintf(detail, sizeof(detail), "node id %d is not configured", node);
-		pcp_worker_error(w, "invalid failback request", detail);
-		return true;
-	}
-	if (!queue_and_wait(w, SHM_FO_NODE_UP, node, 0, ATTACH_WAIT_MS, err, sizeof(err)))
-	{
-		pcp_worker_error(w, "failback request failed", err);
-		return true;
-	}
-	log_info("PCP %s: node %d attached", w->peer, node);
-	pcp_worker_complete(w, 'c');
-	return true;
-}
-
 /* Sessions on other children that are not waiting for a client. */
 static int
 busy_children(void)
@@ -125,6 +101,51 @@ wait_for_sessions(pcp_worker *w, int node)
 	}
 }
 
+/*
+ * Carries a request out: here, or on a standby watchdog node through the leader; with -g
+ * (SHM_FO_GRACEFUL) once this node's sessions are gone. false when refused (err says why).
+ */
+static bool
+carry_out(pcp_worker *w, shm_failover_kind kind, int node, unsigned int flags, int wait_ms,
+		  char *err, size_t err_size)
+{
+	int			leader;
+	wd_route	route = pcp_node_request_route(w, kind, &leader, err, err_size);
+
+	if (route == WD_ROUTE_REFUSE)
+		return false;
+	if (flags & SHM_FO_GRACEFUL)
+		wait_for_sessions(w, node);
+	if (route == WD_ROUTE_LEADER)
+		return pcp_forward_to_leader(w, kind, node, flags, leader, err, err_size);
+	return queue_and_wait(w, kind, node, flags, wait_ms, err, err_size);
+}
+
+/* pgpool accepts attaching a node that is up; it waits for its first session ("waiting"). */
+static bool
+attach_node(pcp_worker *w, pcp_reader *r)
+{
+	int			node;
+	char		detail[96], err[256] = "";
+
+	if (!pcp_read_int_field(r, &node))
+		node = -1;
+	if (!node_configured(w, node))
+	{
+		snprintf(detail, sizeof(detail), "node id %d is not configured", node);
+		pcp_worker_error(w, "invalid failback request", detail);
+		return true;
+	}
+	if (!carry_out(w, SHM_FO_NODE_UP, node, 0, ATTACH_WAIT_MS, err, sizeof(err)))
+	{
+		pcp_worker_error(w, "failback request failed", err);
+		return true;
+	}
+	log_info("PCP %s: node %d attached", w->peer, node);
+	pcp_worker_complete(w, 'c');
+	return true;
+}
+
 static bool
 detach_node(pcp_worker *w, pcp_reader *r, bool graceful)
 {
@@ -141,10 +162,8 @@ detach_node(pcp_worker *w, pcp_reader *r, bool graceful)
 		pcp_worker_error(w, msg, NULL);
 		return true;
 	}
-	if (graceful)
-		wait_for_sessions(w, node);
-	if (!queue_and_wait(w, SHM_FO_NODE_DOWN, node, graceful ? SHM_FO_GRACEFUL : 0, ATTACH_WAIT_MS,
-						err, sizeof(err)))
+	if (!carry_out(w, SHM_FO_NODE_DOWN, node, graceful ? SHM_FO_GRACEFUL : 0, ATTACH_WAIT_MS,
+				   err, sizeof(err)))
 	{
 		pcp_worker_error(w, err, NULL);
 		return true;
@@ -188,9 +207,7 @@ promote_node(pcp_worker *w, pcp_reader *r, bool graceful)
 	}
 	if (pcp_read_byte(r) == 's')
 		flags |= SHM_FO_SWITCHOVER;
-	if (graceful)
-		wait_for_sessions(w, node);
-	if (!queue_and_wait(w, SHM_FO_PROMOTE, node, flags, PROMOTE_WAIT_MS, err, sizeof(err)))
+	if (!carry_out(w, SHM_FO_PROMOTE, node, flags, PROMOTE_WAIT_MS, err, sizeof(err)))
 	{
 		pcp_worker_error(w, "could not process promote request", err);
 		return true;

@@ -2,7 +2,7 @@
 # client library and the pcp_* tools.
 libpgng_a_SOURCES += pcp/wire.c pcp/wire.h pcp/server.c pcp/server.h pcp/worker.c pcp/worker.h \
 	pcp/commands_info.c pcp/commands_watchdog.c pcp/commands_action.c pcp/client.c pcp/client.h \
-	pcp/pcppass.c pcp/pcppass.h pcp/commands_recovery.c
+	pcp/pcppass.c pcp/pcppass.h pcp/commands_recovery.c pcp/commands_forward.c
 # online recovery (pcp_recovery_node): listed here because only the PCP worker starts it
 libpgng_a_SOURCES += main/recovery.c main/recovery.h main/recovery_steps.c main/recovery_script.c main/recovery_exec.c \
 	main/recovery_exec.h

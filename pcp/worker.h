@@ -12,6 +12,8 @@
 #include "auth/pcp_users.h"
 #include "config/config.h"
 #include "pcp/wire.h"
+#include "shmem/shmem.h"
+#include "watchdog/node_request.h"
 
 /* Bounds of a worker's life. */
 #define PCP_WORKER_IDLE_TIMEOUT_MS (300 * 1000)	/* between requests */
@@ -61,6 +63,16 @@ bool		pcp_watchdog_info(pcp_worker *w, pcp_reader *r);
 
 /* Reads a node id or pid field as pgpool does (leading number, rest ignored); false if absent. */
 bool		pcp_read_int_field(pcp_reader *r, int *out);
+
+/*
+ * commands_forward.c, for attach, detach and promote with the watchdog: where the request goes
+ * (WD_ROUTE_REFUSE: err says why), and sending it to the leader (false: err says why; true once
+ * this node's table shows the result).
+ */
+wd_route	pcp_node_request_route(pcp_worker *w, shm_failover_kind kind, int *leader, char *err,
+								   size_t err_size);
+bool		pcp_forward_to_leader(pcp_worker *w, shm_failover_kind kind, int node,
+								  unsigned int flags, int leader, char *err, size_t err_size);
 
 /* A configured node's status in the backend table (SHM_CON_*), or -1 when no snapshot could be had. */
 int			pcp_node_status(int node);

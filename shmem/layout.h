@@ -86,6 +86,12 @@ typedef struct shm_region
 
 	/* A cluster-wide command PCP asks the watchdog to send (0: none); PCP sets, the watchdog takes. */
 	_Atomic uint32_t wd_cluster_command;
+
+	/*
+	 * A PCP node request the watchdog sends to its leader (shm_wd_node_request packed, 0: none);
+	 * PCP sets it when 0, the watchdog takes it.
+	 */
+	_Atomic uint64_t wd_node_request;
 } shm_region;
 
 /* One node's health-check statistics; the seqlock has one writer, the node's health-check process. */

@@ -420,6 +420,21 @@ void		shm_wd_command_post(uint32_t command);
 /* Watchdog: takes the pending command, 0 when none. */
 uint32_t	shm_wd_command_take(void);
 
+/* A PCP node request on a standby watchdog node, for the leader to carry out (watchdog/node_request.h). */
+typedef struct shm_wd_node_request
+{
+	int32_t		kind;			/* shm_failover_kind, 1..255 */
+	int32_t		node;			/* backend, 0..CFG_MAX_BACKENDS-1 */
+	uint32_t	flags;			/* SHM_FO_SWITCHOVER, SHM_FO_GRACEFUL */
+	int32_t		leader;			/* the leader PCP saw, 0..SHM_WD_MAX_NODES-1 */
+} shm_wd_node_request;
+
+/* PCP: posts req. -1 when out of range or an earlier request has not been taken yet (try again). */
+int			shm_wd_node_request_post(const shm_wd_node_request *req);
+
+/* Watchdog: takes the posted request; 1 taken, 0 none. */
+int			shm_wd_node_request_take(shm_wd_node_request *out);
+
 /* ---- failover request queue (serialised: one failover process carries them out in order) ---- */
 
 typedef enum

@@ -73,3 +73,35 @@ shm_wd_command_take(void)
 {
 	return shm_base != NULL ? atomic_exchange(&shm_base->wd_cluster_command, 0) : 0;
 }
+
+/* Packed: kind bits 0-7, flags 8-15, node 16-31, leader 32-47, bit 48 set (never 0). */
+#define WD_NODE_REQUEST_SET (1ULL << 48)
+
+int
+shm_wd_node_request_post(const shm_wd_node_request *req)
+{
+	uint64_t	expected = 0;
+	uint64_t	packed;
+
+	if (shm_base == NULL || req->kind <= 0 || req->kind > 255 || req->flags > 255 ||
+		req->node < 0 || req->node >= CFG_MAX_BACKENDS || req->leader < 0 ||
+		req->leader >= SHM_WD_MAX_NODES)
+		return -1;
+	packed = WD_NODE_REQUEST_SET | ((uint64_t) req->leader << 32) | ((uint64_t) req->node << 16) |
+		((uint64_t) req->flags << 8) | (uint64_t) req->kind;
+	return atomic_compare_exchange_strong(&shm_base->wd_node_request, &expected, packed) ? 0 : -1;
+}
+
+int
+shm_wd_node_request_take(shm_wd_node_request *out)
+{
+	uint64_t	v = shm_base != NULL ? atomic_exchange(&shm_base->wd_node_request, 0) : 0;
+
+	if (!(v & WD_NODE_REQUEST_SET))
+		return 0;
+	out->kind = (int32_t) (v & 0xff);
+	out->flags = (uint32_t) ((v >> 8) & 0xff);
+	out->node = (int32_t) ((v >> 16) & 0xffff);
+	out->leader = (int32_t) ((v >> 32) & 0xffff);
+	return 1;
+}

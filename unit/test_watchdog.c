@@ -48,6 +48,12 @@ sample(wd_msg *m)
 	m->backend_count = 3;
 	m->backend_primary = 1;
 	m->backend_up[0] = 0x06;	/* backends 1 and 2 up, 0 down */
+	m->request = 3;				/* SHM_FO_PROMOTE */
+	m->request_node = 127;
+	m->request_flags = 0x3;		/* switchover, graceful */
+	m->request_id = 0x0a0b0c0d;
+	m->request_time = 1764000456;
+	m->request_to = 1;
 }
 
 static int
@@ -89,6 +95,12 @@ test_roundtrip(void)
 	CU_ASSERT_EQUAL(out.backend_count, 3);
 	CU_ASSERT_EQUAL(out.backend_primary, 1);
 	CU_ASSERT_EQUAL(memcmp(out.backend_up, m.backend_up, WD_WIRE_VOTE_BYTES), 0);
+	CU_ASSERT_EQUAL(out.request, 3);
+	CU_ASSERT_EQUAL(out.request_node, 127);
+	CU_ASSERT_EQUAL(out.request_flags, 0x3);
+	CU_ASSERT_EQUAL(out.request_id, 0x0a0b0c0d);
+	CU_ASSERT_EQUAL(out.request_time, 1764000456);
+	CU_ASSERT_EQUAL(out.request_to, 1);
 	CU_ASSERT_EQUAL(out.pgpool_port, 9999);
 	CU_ASSERT_EQUAL(out.wd_port, 9000);
 	CU_ASSERT_STRING_EQUAL(out.node_name, m.node_name);
@@ -97,11 +109,17 @@ test_roundtrip(void)
 	m.vote_for = -1;
 	m.leader_id = -1;
 	m.backend_primary = -1;
+	m.request = 0;
+	m.request_node = -1;
+	m.request_to = -1;
 	n = encode(&m, buf);
 	CU_ASSERT_EQUAL(wd_wire_decode(buf, (size_t) n, key, strlen(key), &out, NULL), WD_WIRE_OK);
 	CU_ASSERT_EQUAL(out.vote_for, -1);
 	CU_ASSERT_EQUAL(out.leader_id, -1);
 	CU_ASSERT_EQUAL(out.backend_primary, -1);
+	CU_ASSERT_EQUAL(out.request, 0);
+	CU_ASSERT_EQUAL(out.request_node, -1);
+	CU_ASSERT_EQUAL(out.request_to, -1);
 	/* a primary outside the bitmap is refused */
 	m.backend_primary = 8 * WD_WIRE_VOTE_BYTES;
 	n = encode(&m, buf);
@@ -181,6 +199,7 @@ test_signed_garbage(void)
 	wd_msg		m;
 	uint8_t		buf[WD_WIRE_MAX_SIZE];
 	wd_wire_status st;
+	int			end;
 
 	sample(&m);
 	CU_ASSERT_EQUAL(decode_patched(&m, 0, 'X'), WD_WIRE_BAD_MAGIC);
@@ -197,16 +216,21 @@ test_signed_garbage(void)
 	CU_ASSERT_EQUAL(decode_patched(&m, 6, 0x7f), WD_WIRE_BAD_LENGTH);	/* over the maximum */
 	/*
 	 * an unknown cluster command: the byte after the vote map (its length is 16), before the
-	 * command's 12 other bytes and the backend view (count, primary, length, 16 bytes of map)
+	 * command's 12 other bytes, the backend view (count, primary, length, 16 bytes of map) and the
+	 * node request (25 bytes: kind, node, flags, id, time, leader)
 	 */
-	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 13 - 22, 99),
-					WD_WIRE_BAD_FIELD);
+	end = encode(&m, buf) - WD_WIRE_HMAC_SIZE;
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25 - 13 - 22, 99), WD_WIRE_BAD_FIELD);
 	/* a backend count over the map's 128 bits */
-	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 22, 200),
-					WD_WIRE_BAD_FIELD);
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25 - 22, 200), WD_WIRE_BAD_FIELD);
 	/* a backend map longer than 16 bytes */
-	CU_ASSERT_EQUAL(decode_patched(&m, encode(&m, buf) - WD_WIRE_HMAC_SIZE - 17, 17),
-					WD_WIRE_BAD_LENGTH);
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25 - 17, 17), WD_WIRE_BAD_LENGTH);
+	/* an unknown node request kind; flags other than switchover and graceful; a node over 127 */
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25, 4), WD_WIRE_BAD_FIELD);
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25 + 8, 0x07), WD_WIRE_BAD_FIELD);
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 25 + 4, 0x80), WD_WIRE_BAD_FIELD);
+	/* a leader id far out of range (the top byte of request_to) */
+	CU_ASSERT_EQUAL(decode_patched(&m, end - 4, 0x01), WD_WIRE_BAD_FIELD);
 }
 
 static void
@@ -330,6 +354,7 @@ static CU_SuiteInfo suites[] = {
 	{"watchdog election", NULL, NULL, NULL, NULL, wd_election_tests},
 	{"watchdog virtual IP", NULL, NULL, NULL, NULL, wd_vip_tests},
 	{"watchdog failover consensus", NULL, NULL, NULL, NULL, wd_consensus_tests},
+	{"watchdog node requests for the leader", NULL, NULL, NULL, NULL, wd_node_request_tests},
 	CU_SUITE_INFO_NULL
 };
 

@@ -7,5 +7,6 @@
 extern CU_TestInfo wd_election_tests[];
 extern CU_TestInfo wd_vip_tests[];
 extern CU_TestInfo wd_consensus_tests[];
+extern CU_TestInfo wd_node_request_tests[];
 
 #endif

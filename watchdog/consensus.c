@@ -9,7 +9,6 @@
 #include "net/sock.h"
 #include "watchdog/election.h"
 
-#define WD_VIEW_STALE_MS 3000	/* a view older than this is no view (the watchdog is stuck) */
 #define WD_MIN_VOTE_HOLD_MS 15000
 
 wd_gate

@@ -16,6 +16,9 @@
 #include "shmem/shmem.h"
 #include "watchdog/wire.h"
 
+/* A published watchdog view older than this is no view (the watchdog is stuck). */
+#define WD_VIEW_STALE_MS 3000
+
 /* Flag on the failover request the leader's watchdog posts once the votes agree. */
 #define WD_FO_CONSENSUS 0x100u
 

@@ -26,6 +26,7 @@
 #include "watchdog/escalation.h"
 #include "watchdog/heartbeat.h"
 #include "watchdog/membership.h"
+#include "watchdog/node_request.h"
 #include "watchdog/vip.h"
 
 #define WD_TURN_MS 100			/* leases and deadlines are looked at this often */
@@ -44,6 +45,7 @@ typedef struct wd_ctx
 	wd_consensus cons;			/* failover votes */
 	wd_cluster	cluster;		/* cluster-wide PCP commands */
 	wd_backend_sync sync;		/* the leader's backend status, on a standby */
+	wd_node_requests reqs;		/* PCP node requests for the leader, and those acted on as leader */
 	int			fd;
 	pid_t		parent;
 	uint64_t	boot_id;
@@ -106,6 +108,7 @@ fill_msg(wd_ctx *c, int state, int leader, wd_msg *msg)
 	memcpy(msg->down_votes, c->cons.own, sizeof(msg->down_votes));
 	wd_cluster_fill(&c->cluster, msg, net_now_ms());
 	wd_backend_sync_fill(msg);
+	wd_node_request_fill(&c->reqs, msg, net_now_ms());
 }
 
 static void
@@ -119,8 +122,9 @@ send_heartbeat(wd_ctx *c, int state, int leader, int64_t now_ms)
 	c->next_send_ms = now_ms + c->t.interval_ms;
 }
 
+/* leading: we led with quorum on the last turn and were not stopped since */
 static void
-receive_all(wd_ctx *c, int64_t now_ms)
+receive_all(wd_ctx *c, int64_t now_ms, bool leading)
 {
 	for (int i = 0; i < WD_MAX_DATAGRAMS_PER_TURN; i++)
 	{
@@ -136,7 +140,10 @@ receive_all(wd_ctx *c, int64_t now_ms)
 			c->m.peers[msg.node_id].heard && c->m.peers[msg.node_id].boot_id == msg.boot_id;
 		acc = rc > 0 ? wd_members_accept(&c->m, &msg, now_ms, time(NULL)) : WD_UNKNOWN_NODE;
 		if (acc == WD_ACCEPTED)
+		{
 			wd_cluster_receive(&c->cluster, &msg, known, c->parent, time(NULL));
+			wd_node_request_receive(&c->reqs, &msg, known, c->m.self, leading, time(NULL));
+		}
 		if (acc == WD_UNKNOWN_NODE)
 		{
 			if (now_ms - c->last_bad_log_ms >= WD_BAD_MESSAGE_LOG_MS)
@@ -251,7 +258,7 @@ turn(wd_ctx *c)
 		ps_title_set("watchdog: %s", wd_state_name(WD_STATE_STANDING));
 		c->title_stale = true;
 	}
-	receive_all(c, now);
+	receive_all(c, now, c->e.leader && !starved);
 	if (starved)
 	{
 		/*
@@ -272,10 +279,13 @@ turn(wd_ctx *c)
 	wd_backend_sync_turn(&c->sync, &c->m, &c->t, state, leader, now);
 	if (wd_cluster_take(&c->cluster, now, time(NULL)))
 		changed = true;
+	if (wd_node_request_take(&c->reqs, now, time(NULL)))
+		changed = true;
 	if (wd_backend_sync_moved(&c->sync))
 		changed = true;
-	/* while a cluster-wide command rides on them, heartbeats go out every turn (UDP loses some) */
-	if (changed || now >= c->next_send_ms || wd_cluster_active(&c->cluster, now))
+	/* while a command or request rides on them, heartbeats go out every turn (UDP loses some) */
+	if (changed || now >= c->next_send_ms || wd_cluster_active(&c->cluster, now) ||
+		wd_node_request_active(&c->reqs, now))
 		send_heartbeat(c, state, leader, now);
 	publish_view(c, peers, now, state);
 	act_on_changes(c, state, leader, now);
@@ -333,6 +343,7 @@ setup(wd_ctx *c, const pool_config *cfg)
 	warn_unsupported(cfg);
 	wd_consensus_init(&c->cons, cfg);
 	wd_backend_sync_init(&c->sync, cfg);
+	wd_node_request_init(&c->reqs, cfg);
 	wd_vip_init(&c->vip, cfg, c->m.peers[c->m.self].host, c->t.lease_ms, c->t.interval_ms,
 				net_now_ms());
 	return 0;

@@ -5,6 +5,7 @@
  *   node_name:(u8 len, bytes) host_name:(u8 len, bytes) down_votes:(u8 len <= 16, bytes)
  *   command:u8 command_id:u32 command_time:i64 |
  *   backend_count:u8 backend_primary:i32 backend_up:(u8 len <= 16, bytes) |
+ *   request:u8 request_node:i32 request_flags:u32 request_id:u32 request_time:i64 request_to:i32 |
  *   HMAC-SHA256 of everything before it.
  */
 #include "watchdog/wire.h"
@@ -20,10 +21,13 @@
 #define WD_LENGTH_OFFSET 6
 #define WD_COMMAND_SIZE 13
 #define WD_BACKENDS_FIXED 5		/* backend_count, backend_primary */
-#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_COMMAND_SIZE + WD_BACKENDS_FIXED + 1 + WD_WIRE_HMAC_SIZE)
+#define WD_REQUEST_SIZE 25
+#define WD_MIN_SIZE (WD_FIXED_SIZE + 3 + WD_COMMAND_SIZE + WD_BACKENDS_FIXED + 1 + WD_REQUEST_SIZE + \
+					 WD_WIRE_HMAC_SIZE)
 #define WD_MAX_COMMAND 10
 #define WD_MAX_NODE_ID 1023		/* far above CFG_MAX_WD_NODES; rejects garbage early */
 #define WD_MAX_STATE 20
+#define WD_MAX_REQUEST 3		/* shm_failover_kind's last */
 
 typedef struct put_buf
 {
@@ -116,6 +120,12 @@ wd_wire_encode(const wd_msg *msg, const char *key, size_t key_len, uint8_t *buf,
 	put_u(&b, (uint32_t) msg->backend_primary, 4);
 	put_u(&b, WD_WIRE_VOTE_BYTES, 1);
 	put_bytes(&b, msg->backend_up, WD_WIRE_VOTE_BYTES);
+	put_u(&b, msg->request, 1);
+	put_u(&b, (uint32_t) msg->request_node, 4);
+	put_u(&b, msg->request_flags, 4);
+	put_u(&b, msg->request_id, 4);
+	put_u(&b, (uint64_t) msg->request_time, 8);
+	put_u(&b, (uint32_t) msg->request_to, 4);
 	if (b.len + WD_WIRE_HMAC_SIZE > buf_size || b.len + WD_WIRE_HMAC_SIZE > WD_WIRE_MAX_SIZE)
 		return -WD_WIRE_TOO_BIG;
 	buf[WD_LENGTH_OFFSET] = (uint8_t) ((b.len + WD_WIRE_HMAC_SIZE) >> 8);
@@ -193,7 +203,27 @@ get_fixed(const uint8_t *buf, wd_msg *out)
 	out->wd_port = (uint16_t) get_u(buf + 58, 2);
 }
 
-/* The command and the backend view, after the bitmaps; advances *pos. */
+/* The node request, the last field before the signature; advances *pos. */
+static wd_wire_status
+get_request(const uint8_t *buf, size_t end, size_t *pos, wd_msg *out)
+{
+	if (*pos + WD_REQUEST_SIZE != end)
+		return WD_WIRE_BAD_LENGTH;
+	out->request = buf[*pos];
+	out->request_node = (int32_t) get_u(buf + *pos + 1, 4);
+	out->request_flags = (uint32_t) get_u(buf + *pos + 5, 4);
+	out->request_id = (uint32_t) get_u(buf + *pos + 9, 4);
+	out->request_time = (int64_t) get_u(buf + *pos + 13, 8);
+	out->request_to = (int32_t) get_u(buf + *pos + 21, 4);
+	*pos += WD_REQUEST_SIZE;
+	if (out->request > WD_MAX_REQUEST || (out->request_flags & ~WD_WIRE_REQUEST_FLAGS) ||
+		out->request_node < -1 || out->request_node >= 8 * WD_WIRE_VOTE_BYTES ||
+		out->request_to < -1 || out->request_to > WD_MAX_NODE_ID)
+		return WD_WIRE_BAD_FIELD;
+	return WD_WIRE_OK;
+}
+
+/* The command, the backend view and the node request, after the bitmaps; advances *pos. */
 static wd_wire_status
 get_tail(const uint8_t *buf, size_t end, size_t *pos, wd_msg *out)
 {
@@ -208,10 +238,9 @@ get_tail(const uint8_t *buf, size_t end, size_t *pos, wd_msg *out)
 	out->backend_count = buf[*pos];
 	out->backend_primary = (int32_t) get_u(buf + *pos + 1, 4);
 	*pos += WD_BACKENDS_FIXED;
-	if ((st = get_votes(buf, end, pos, out->backend_up)) != WD_WIRE_OK)
+	if ((st = get_votes(buf, end, pos, out->backend_up)) != WD_WIRE_OK ||
+		(st = get_request(buf, end, pos, out)) != WD_WIRE_OK)
 		return st;
-	if (*pos != end)
-		return WD_WIRE_BAD_LENGTH;
 	if (out->command > WD_MAX_COMMAND || out->backend_count > 8 * WD_WIRE_VOTE_BYTES ||
 		out->backend_primary < -1 || out->backend_primary >= 8 * WD_WIRE_VOTE_BYTES)
 		return WD_WIRE_BAD_FIELD;

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WD_WIRE_VERSION 3	/* 2: the failover votes after the names; 3: the backend view at the end */
+/* 2: the failover votes after the names; 3: the backend view; 4: a node request for the leader at the end */
+#define WD_WIRE_VERSION 4
 #define WD_WIRE_MAX_SIZE 512	/* no valid message is longer; UDP datagrams and TCP frames alike */
 #define WD_WIRE_NAME_MAX 127	/* node and host names, without the terminating zero */
 #define WD_WIRE_HMAC_SIZE 32
@@ -49,7 +50,17 @@ typedef struct wd_msg
 	uint8_t		backend_count;	/* backends it covers (at most 8 * WD_WIRE_VOTE_BYTES), 0: none */
 	int32_t		backend_primary;	/* primary node id, -1: none known */
 	uint8_t		backend_up[WD_WIRE_VOTE_BYTES];	/* bit b: backend b is up (not down) */
+	/* a PCP node request a standby sends its leader (watchdog/node_request.h), repeated for a while */
+	uint8_t		request;		/* shm_failover_kind (1 down, 2 up, 3 promote), 0: none */
+	int32_t		request_node;	/* the backend, -1 with no request */
+	uint32_t	request_flags;	/* WD_WIRE_REQUEST_FLAGS bits only */
+	uint32_t	request_id;		/* increases with every request of one boot_id */
+	int64_t		request_time;	/* epoch seconds PCP was asked */
+	int32_t		request_to;		/* the leader it is for (only that node acts on it), -1: none */
 } wd_msg;
+
+/* The failover request flags a node request may carry: SHM_FO_SWITCHOVER, SHM_FO_GRACEFUL. */
+#define WD_WIRE_REQUEST_FLAGS 0x3u
 
 typedef enum
 {

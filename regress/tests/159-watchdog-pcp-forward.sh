@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# PCP node requests on a standby watchdog node are carried out by the leader for the cluster, as in
+# pgpool-II. Three pgpool-ng nodes on 127.0.0.1 in front of the regress cluster; node 0 leads
+# (wd_priority) and is the only one with health and sr checks. Every node has failover_command and
+# failback_command set to a script that logs its arguments into that node's directory.
+#   - pcp_detach_node -n 2 on standby node 1: node2 is down on all three poolers, and still 5 s
+#     later (the leader's status does not undo it); the leader's log says it carried the request
+#     out; failover_command ran on the leader only, once;
+#   - pcp_attach_node -n 2 on standby node 2: node2 is up on all three; failback_command ran on
+#     the leader only, once;
+#   - leader and node 1 killed: pcp_detach_node on the survivor is refused (no leader with quorum),
+#     with a non-zero exit, and changes nothing.
+# PostgreSQL itself is not touched (the scripts only log).
+. "$PGNG_SRC/regress/lib/testlib.sh"
+. "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/watchdog.sh"
+require_bin pgpool pg_md5 pcp_watchdog_info pcp_attach_node pcp_detach_node
+
+USED=()
+declare -a PORT WDP HBP DIR
+for i in 0 1 2; do
+	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
+	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
+	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
+	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
+	DIR[i]=$PGNG_TMP/wd$i
+done
+wd_pcp_setup
+SCRIPT=$PGNG_TMP/log_args.sh
+printf '#!/bin/sh\nf=$1\nshift\necho "$*" >>"$f"\n' >"$SCRIPT"
+chmod 755 "$SCRIPT"
+
+start_node()
+{
+	local node=$1 j lines=()
+	PGPOOL_DIR=${DIR[node]}
+	PGPOOL_PORT=${PORT[node]}
+	mkdir -p "$PGPOOL_DIR"
+	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
+	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-159'")
+	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
+	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = off")
+	lines+=("failover_command = '$SCRIPT $PGPOOL_DIR/failover.log %d %h %p'")
+	lines+=("failback_command = '$SCRIPT $PGPOOL_DIR/failback.log %d %h %p'")
+	lines+=("follow_primary_command = ''" "builtin_failover = off")
+	if [ "$node" = 0 ]; then
+		lines+=("wd_priority = 10" "sr_check_period = 1")
+		lines+=("health_check_period = 1" "health_check_timeout = 5" "health_check_max_retries = 0")
+	else
+		lines+=("wd_priority = 1" "sr_check_period = 0")
+		lines+=("health_check_period = 0" "failover_on_backend_error = off")
+	fi
+	for j in 0 1 2; do
+		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
+		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
+	done
+	pgpool_write_conf "${lines[@]}"
+	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
+	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
+	pgpool_start
+	PID[node]=$PGPOOL_PID
+	wd_wait_watchdog "$node"
+}
+
+# field I B C: column C (4 status) of backend B in node I's SHOW pool_nodes.
+field()
+{
+	PGCONNECT_TIMEOUT=5 timeout 10 psql -XAtq -h 127.0.0.1 -p "${PORT[$1]}" -U "$PGNG_PG_SUPERUSER" \
+		-d postgres -F '|' -c "SHOW pool_nodes" 2>/dev/null |
+		awk -F'|' -v b="$2" -v c="$3" '$1 == b { print $c }'
+}
+is_down() { [ "$(field "$1" "$2" 4)" = down ]; }
+is_up() { case $(field "$1" "$2" 4) in up | waiting) return 0 ;; esac; return 1; }
+all_down() { is_down 0 "$1" && is_down 1 "$1" && is_down 2 "$1"; }
+all_up() { is_up 0 "$1" && is_up 1 "$1" && is_up 2 "$1"; }
+lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+
+# pcp_node TOOL I ARGS...: TOOL against node I; sets OUT (stdout and stderr) and RC.
+pcp_node()
+{
+	local tool=$1 node=$2
+	shift 2
+	OUT=$(timeout 60 "$PGNG_BIN/$tool" -h 127.0.0.1 -p "${PCP[node]}" -U "$WD_PCP_USER" -w "$@" 2>&1)
+	RC=$?
+}
+
+for i in 0 1 2; do start_node "$i"; done
+watch_until 'one_leader && [ "${TSTATE[0]}" = LEADER ] && [ "$(count_state STANDBY)" = 2 ]' 20000 \
+	"node 0 does not lead two standbys"
+for i in 0 1 2; do
+	wait_for "is_up $i 2" 20 "node $i does not show node2 up"
+done
+note "start: node 0 leads two standbys; every pooler shows node2 up"
+
+# detach on a standby: the leader carries it out; nobody undoes it
+t0=$(now_ms)
+pcp_node pcp_detach_node 1 -n 2
+t1=$(now_ms)
+[ "$RC" = 0 ] || fail "pcp_detach_node -n 2 on standby node 1 failed (exit $RC): $OUT"
+is_down 1 2 || fail "pcp_detach_node answered before node 1 shows node2 down"
+wait_for "all_down 2" 10 "node2 is not down on all three poolers after the detach on node 1"
+t2=$(now_ms)
+note "pcp_detach_node -n 2 on standby node 1: answered after $((t1 - t0)) ms; down on all three $((t2 - t0)) ms after the request"
+watch_for 5000
+all_down 2 || fail "5 s later node2 is no longer down on every pooler (states: $(field 0 2 4) $(field 1 2 4) $(field 2 2 4))"
+note "5 s later node2 is still down on all three poolers"
+grep -q "node 1 forwards pcp_detach_node for backend 2 (request 1); carrying it out for the cluster" \
+	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 1's detach"
+grep -q "sending pcp_detach_node for backend 2 to the leader (node 0)" "${DIR[1]}/log" ||
+	fail "node 1's watchdog did not send the detach to the leader"
+assert_eq 1 "$(lines_of "${DIR[0]}/failover.log")" "failover_command ran once on the leader"
+assert_eq "2 127.0.0.1" "$(cut -d' ' -f1-2 "${DIR[0]}/failover.log")" "failover_command's %d %h"
+for i in 1 2; do
+	assert_eq 0 "$(lines_of "${DIR[i]}/failover.log")" "failover_command did not run on standby $i"
+done
+note "failover_command ran on the leader only, once: $(cat "${DIR[0]}/failover.log")"
+
+# attach on the other standby
+t0=$(now_ms)
+pcp_node pcp_attach_node 2 -n 2
+t1=$(now_ms)
+[ "$RC" = 0 ] || fail "pcp_attach_node -n 2 on standby node 2 failed (exit $RC): $OUT"
+wait_for "all_up 2" 10 "node2 is not up on all three poolers after the attach on node 2"
+t2=$(now_ms)
+note "pcp_attach_node -n 2 on standby node 2: answered after $((t1 - t0)) ms; up on all three $((t2 - t0)) ms after the request"
+watch_for 5000
+all_up 2 || fail "5 s later node2 is no longer up on every pooler"
+grep -q "node 2 forwards pcp_attach_node for backend 2 (request 1); carrying it out for the cluster" \
+	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 2's attach"
+assert_eq 1 "$(lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
+for i in 1 2; do
+	assert_eq 0 "$(lines_of "${DIR[i]}/failback.log")" "failback_command did not run on standby $i"
+done
+assert_eq 1 "$(lines_of "${DIR[0]}/failover.log")" "failover_command did not run again"
+note "failback_command ran on the leader only, once"
+
+# no quorum: the survivor refuses
+kill_node 0
+kill_node 1
+watch_until '[ "${TSTATE[2]}" != STANDBY ] && [ "${TSTATE[2]}" != LEADER ]' 15000 \
+	"node 2 still takes itself for a standby or leader alone"
+sleep 1
+pcp_node pcp_detach_node 2 -n 2
+[ "$RC" != 0 ] || fail "pcp_detach_node on the survivor without quorum exited 0: $OUT"
+assert_contains "$OUT" "the watchdog cluster has no leader with quorum; node requests are refused" \
+	"the refusal says why"
+is_up 2 2 || fail "the refused detach changed node2 on the survivor"
+! grep -q "sending pcp_detach_node" "${DIR[2]}/log" || fail "the survivor sent its refused detach"
+note "without quorum (nodes 0 and 1 killed, node 2 ${TSTATE[2]}): pcp_detach_node on node 2 exits $RC: $(printf '%s' "$OUT" | head -1)"
+kill_node 2
