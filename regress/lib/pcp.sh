@@ -4,9 +4,21 @@
 #   pcp_run BIN TOOL ARGS...     runs BIN/TOOL -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w ARGS;
 #                                sets PCP_OUT, PCP_ERR, PCP_RC
 #   pcp_expect_shape GOLDEN      fails unless PCP_OUT/PCP_ERR/PCP_RC have the golden file's shape
+#   pcp_auth_setup               after pgpool_write_conf: PCP_PORT from its pgpool.conf, a pcp.conf
+#                                with ${PCP_USER:=pcpadmin} / secret, and PCPPASSFILE for it
 # Needs PCP_PORT, PCP_USER and PCPPASSFILE.
 
 PCP_GOLDEN=$PGNG_SRC/regress/golden
+
+pcp_auth_setup()
+{
+	: "${PCP_USER:=pcpadmin}"
+	PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf" | tail -n 1)
+	echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
+	export PCPPASSFILE=$PGNG_TMP/pcppass
+	echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
+	chmod 600 "$PCPPASSFILE"
+}
 
 pcp_run()
 {

@@ -15,11 +15,7 @@ require_bin pgpool pg_md5 pcp_node_count pcp_node_info pcp_health_check_stats pc
 
 PCP_USER=pcpadmin
 pgpool_write_conf "num_init_children = 4" "max_pool = 2" "log_min_messages = info" "recovery_timeout = 5"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 pgpool_start
 wait_for "'$PGNG_BIN/pcp_node_count' -h 127.0.0.1 -p $PCP_PORT -U $PCP_USER -w" 10 "PCP answers"
 pool_psql "SELECT 1" >/dev/null

@@ -8,6 +8,7 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/pcp.sh"
 # shellcheck source=regress/lib/failover.sh
 . "$PGNG_SRC/regress/lib/failover.sh"
 require_bin pgpool pg_md5 pcp_attach_node pcp_detach_node pcp_promote_node pcp_recovery_node
@@ -17,11 +18,7 @@ pgpool_write_conf "health_check_period = 1" "health_check_timeout = 10" "health_
 	"sr_check_period = 1" "builtin_failover = on" "failover_command = ''" "follow_primary_command = ''" \
 	"failback_command = 'echo failback node=%d host=%h port=%p dir=%D main=%m oldmain=%M oldprimary=%P >> $PGNG_TMP/failback.log'" \
 	"recovery_user = '$PGNG_PG_SUPERUSER'" "recovery_timeout = 120" "log_min_messages = info"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 # pg_rewind needs full_page_writes on the source and wal_log_hints on the target, which the regress
 # cluster runs without: node0 restarts with both, the standbys reload full_page_writes
 for i in 0 1 2; do

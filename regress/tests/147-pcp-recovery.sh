@@ -9,6 +9,7 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/pcp.sh"
 # shellcheck source=regress/lib/failover.sh
 . "$PGNG_SRC/regress/lib/failover.sh"
 require_bin pgpool pg_md5 pcp_recovery_node pcp_node_info pcp_reload_config
@@ -19,11 +20,7 @@ conf=("health_check_period = 1" "health_check_timeout = 10" "health_check_max_re
 	"recovery_user = '$PGNG_PG_SUPERUSER'" "recovery_timeout = 120" "log_min_messages = info"
 	"load_balance_mode = on" "recovery_1st_stage_command = 'recovery_1st_stage'")
 pgpool_write_conf "${conf[@]}"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 pgpool_start -D
 
 pcp()

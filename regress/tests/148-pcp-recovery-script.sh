@@ -10,6 +10,7 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/pcp.sh"
 # shellcheck source=regress/lib/failover.sh
 . "$PGNG_SRC/regress/lib/failover.sh"
 require_bin pgpool pg_md5 pcp_recovery_node pcp_detach_node
@@ -48,11 +49,7 @@ chmod 777 "$PGNG_TMP"
 PCP_USER=pcpadmin
 pgpool_write_conf "sr_check_period = 1" "recovery_user = '$PGNG_PG_SUPERUSER'" \
 	"recovery_1st_stage_command = 'recovery_1st_stage'" "recovery_timeout = 90" "log_min_messages = info"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 pgpool_start -D
 pcp()
 {

@@ -6,6 +6,7 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/pcp.sh"
 # shellcheck source=regress/lib/failover.sh
 . "$PGNG_SRC/regress/lib/failover.sh"
 require_bin pgpool pg_md5 pcp_promote_node
@@ -14,11 +15,7 @@ PCP_USER=pcpadmin
 # no health or sr check: they would correct the view this test sets by hand
 pgpool_write_conf "health_check_period = 0" "sr_check_period = 0" "recovery_timeout = 60" \
 	"log_min_messages = info"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 pgpool_start -D
 
 promote=$PGNG_BIN/pcp_promote_node

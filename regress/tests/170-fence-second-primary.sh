@@ -10,6 +10,7 @@
 . "$PGNG_SRC/regress/lib/testlib.sh"
 # shellcheck source=regress/lib/pgpool.sh
 . "$PGNG_SRC/regress/lib/pgpool.sh"
+. "$PGNG_SRC/regress/lib/pcp.sh"
 # shellcheck source=regress/lib/failover.sh
 . "$PGNG_SRC/regress/lib/failover.sh"
 require_bin pgpool pg_md5 pcp_recovery_node pcp_promote_node
@@ -18,11 +19,7 @@ PCP_USER=pcpadmin
 pgpool_write_conf "health_check_period = 1" "health_check_timeout = 3" "health_check_max_retries = 0" \
 	"sr_check_period = 1" "builtin_failover = on" "failover_command = ''" "follow_primary_command = ''" \
 	"recovery_user = '$PGNG_PG_SUPERUSER'" "recovery_timeout = 120"
-PCP_PORT=$(sed -n 's/^pcp_port = //p' "$PGPOOL_DIR/pgpool.conf")
-echo "$PCP_USER:$("$PGNG_BIN/pg_md5" secret)" >"$PGPOOL_DIR/pcp.conf"
-export PCPPASSFILE=$PGNG_TMP/pcppass
-echo "127.0.0.1:$PCP_PORT:$PCP_USER:secret" >"$PCPPASSFILE"
-chmod 600 "$PCPPASSFILE"
+pcp_auth_setup
 pgpool_start -D
 
 pcp()
