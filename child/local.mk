@@ -5,7 +5,7 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
 	child/cancel.c child/cancel.h child/router.c child/router.h \
 	child/backend_error.c child/backend_error.h \
-	child/write_gate.c child/write_gate.h
+	child/write_gate.c child/write_gate.h child/node_loss.c child/node_loss.h child/relay_nodes.c
 
 # Load-balance node choice.
 libpgng_a_SOURCES += child/lb_select.c child/lb_select.h child/stmt_count.c child/stmt_count.h
@@ -39,3 +39,9 @@ unit_test_write_gate_SOURCES = unit/test_write_gate.c
 unit_test_write_gate_CFLAGS = $(UNIT_CFLAGS)
 unit_test_write_gate_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_write_gate
+# Whether a session survives the loss of a node of its connection set.
+check_PROGRAMS += unit/test_node_loss
+unit_test_node_loss_SOURCES = unit/test_node_loss.c
+unit_test_node_loss_CFLAGS = $(UNIT_CFLAGS)
+unit_test_node_loss_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_node_loss

@@ -504,6 +504,19 @@ relay_backend_failed(relay *r, int node, const char *what, int err)
 	}
 }
 
+bool
+relay_flush_to_client(relay *r)
+{
+	relay_dir  *d = &r->b2c;
+
+	if (d->drop_output || !pq_scan_at_boundary(&d->scan) ||
+		net_conn_send_all_with_deadline(d->dst, d->buf + d->sent, d->ready - d->sent,
+										net_deadline_after(1000)) != 0)
+		return false;
+	d->sent = d->ready;
+	return true;
+}
+
 /*
  * The session ends because a node failed: the client learns why, when the error fits in its
  * stream (between two messages, and it still reads).
@@ -512,14 +525,10 @@ static void
 tell_client_node_lost(relay *r)
 {
 	const pool_config *cfg = r->s->cfg;
-	relay_dir  *d = &r->b2c;
 	char		detail[300];
 
-	if (d->drop_output || !pq_scan_at_boundary(&d->scan) ||
-		net_conn_send_all_with_deadline(d->dst, d->buf + d->sent, d->ready - d->sent,
-										net_deadline_after(1000)) != 0)
+	if (!relay_flush_to_client(r))
 		return;
-	d->sent = d->ready;
 	snprintf(detail, sizeof(detail), "%s node %d (%s:%d) failed%s", r->lost_what, r->lost_node,
 			 cfg->backends[r->lost_node].hostname, cfg->backends[r->lost_node].port,
 			 cfg->failover_on_backend_error ? "; its failover was requested (failover_on_backend_error)" : "");
@@ -541,6 +550,9 @@ relay_loop(relay *r, int client_stall_ms, int stall_ms)
 			return result;
 		if (child_fast_exit_requested)
 			return RELAY_SHUTDOWN;
+		/* before the next unit is routed, and at least every RELAY_WAKE_MS while waiting */
+		if (relay_nodes_check(r) != 0)
+			return RELAY_NODE_DOWN;
 		if (r->again)
 		{
 			r->again = false;

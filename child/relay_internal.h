@@ -15,7 +15,7 @@
 #define RELAY_BUFFER_SIZE (64 * 1024)
 /* Longest a peer may keep a message half-sent, or leave our output unread, before we give up. */
 #define RELAY_STALL_MS_MIN 60000
-/* How often the loop looks at shutdown requests while it waits. */
+/* How often the loop looks at shutdown requests and the backend table while it waits. */
 #define RELAY_WAKE_MS 1000
 /* After the client's Terminate, how long the backend may stay silent while answers are owed. */
 #define RELAY_LEAVE_MS 2000
@@ -62,6 +62,7 @@ typedef struct relay
 	bool		again;			/* a unit was just let through: step again before waiting */
 	int			lost_node;		/* the node whose failure ends the session, or -1 */
 	const char *lost_what;		/* "reading from", "writing to" */
+	uint64_t	table_generation;	/* of the backend table relay_nodes_check last looked at */
 } relay;
 
 /*
@@ -70,6 +71,21 @@ typedef struct relay
  * the session goes on.
  */
 void		relay_backend_failed(relay *r, int node, const char *what, int err);
+
+/*
+ * relay.c: before an error of ours, the client gets what is ready for it. False when an error does
+ * not fit in its stream (in the middle of a message, or the client does not read).
+ */
+bool		relay_flush_to_client(relay *r);
+
+/*
+ * relay_nodes.c: a node of the session's set went down in the backend table. Ends the session
+ * (the client told why) when it uses the node: -1; else closes an idle connection to it: 0.
+ */
+int			relay_nodes_check(relay *r);
+
+/* relay_nodes.c: whether the backend table has node down (not usable) now. */
+bool		relay_node_down(int node);
 
 /* relay.c: every ReadyForQuery owed for what the client sent has been passed on. */
 bool		relay_answered(const relay *r);

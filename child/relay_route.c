@@ -5,6 +5,7 @@
  * what the session did elsewhere: settings, the open transaction, named statements.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,29 @@ quiescent(const relay *r)
 }
 
 /*
+ * Waits for node's next answer in RELAY_WAKE_MS slices, so that a node that goes down meanwhile
+ * (a host that is gone never answers) is not waited for. 0: something to read (or an error the
+ * read will report); -1 with errno ETIMEDOUT: the deadline passed or the node is down.
+ */
+static int
+await_answer(backend_conn *b, int node, int64_t deadline)
+{
+	for (;;)
+	{
+		int64_t		slice = net_now_ms() + RELAY_WAKE_MS;
+
+		if (net_conn_pending(&b->conn) > 0 ||
+			net_wait_with_deadline(b->conn.fd, POLLIN, slice < deadline ? slice : deadline) != 0)
+			return 0;
+		if (net_now_ms() >= deadline || relay_node_down(node))
+		{
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
+/*
  * Runs queued messages on node and reads its answers up to the expected number of ReadyForQuery,
  * dropping them. 0 ok, 1 the node reported an error (drained), -1 the connection failed.
  */
@@ -95,7 +119,7 @@ inject(relay *r, int node, pq_out *out, int expect_ready, msg_buf *reply)
 	}
 	while (expect_ready > 0)
 	{
-		if (msgio_read(&b->conn, &r->s->msg, 0x40000000U, deadline) != 0)
+		if (await_answer(b, node, deadline) != 0 || msgio_read(&b->conn, &r->s->msg, 0x40000000U, deadline) != 0)
 		{
 			relay_backend_failed(r, node, "reading from", errno);
 			return -1;

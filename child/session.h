@@ -69,7 +69,8 @@ typedef enum
 	RELAY_CLIENT_TERMINATED,	/* Terminate or EOF at a message boundary: backends reusable */
 	RELAY_CLIENT_LOST,			/* the client vanished or stalled mid-message */
 	RELAY_BACKEND_LOST,			/* a backend closed or failed: the entry is unusable */
-	RELAY_SHUTDOWN				/* fast shutdown requested */
+	RELAY_SHUTDOWN,				/* fast shutdown requested */
+	RELAY_NODE_DOWN				/* a node the session used went down: the client was told */
 } relay_result;
 
 /* Relays between the client and the entry's main backend until one of the above. */

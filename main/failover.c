@@ -187,7 +187,8 @@ fo_end_sessions_on(int node, bool primary)
 
 		/*
 		 * Primary: every session ends (it may be stuck on the node). Standby: only idle children with
-		 * a cached connection to it; a session goes on, its router no longer picks a node that is down.
+		 * a cached connection to it; a busy session that uses the node sees it down in the backend
+		 * table and ends itself within a second, the others go on without it (child/relay_nodes.c).
 		 */
 		if (primary ? !idle || child_uses(c, node) : idle && child_uses(c, node))
 		{
