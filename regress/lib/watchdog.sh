@@ -13,6 +13,8 @@
 # builtins, so that it keeps its 100 ms pace on a loaded machine.
 
 WD_PCP_USER=pcpadmin
+WD_AUTHKEY=${WD_AUTHKEY:-regress}
+WD_DEADTIME=${WD_DEADTIME:-3}
 WD_TOOL=${PGNG_WD_TOOL:-$PGNG_BIN/pcp_watchdog_info}
 PID=("" "" ""); PCP=("" "" ""); NODE_EXEC=("" "" ""); WDPID=("" "" "")
 TSTATE=("" "" ""); STATE=("" "" ""); QUORUM=("" "" ""); TOTAL=("" "" "")
@@ -27,6 +29,17 @@ LAST_SAMPLE_MS=0
 KILLED_AT=0
 
 now_ms() { date +%s%3N; }
+
+# wd_conf_common: the pgpool.conf lines every watchdog test node has (WD_AUTHKEY, WD_DEADTIME).
+wd_conf_common()
+{
+	echo "use_watchdog = on"
+	echo "wd_authkey = '$WD_AUTHKEY'"
+	echo "wd_lifecheck_method = 'heartbeat'"
+	echo "wd_heartbeat_keepalive = 1"
+	echo "wd_heartbeat_deadtime = $WD_DEADTIME"
+	echo "log_min_messages = info"
+}
 
 # wd_pcp_setup: pcp.conf lines for $WD_PCP_USER/secret, and PCPPASSFILE.
 wd_pcp_setup()

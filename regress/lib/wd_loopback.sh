@@ -10,8 +10,6 @@
 #                           then LINEs (later lines win); sets PID[I], waits for its watchdog process
 # Node I's files are in DIR[I] (pgpool.conf, log, pgpool_node_id, pcp.conf).
 
-WD_AUTHKEY=${WD_AUTHKEY:-regress}
-WD_DEADTIME=${WD_DEADTIME:-3}
 USED=()
 declare -a PORT WDP HBP DIR
 
@@ -31,12 +29,7 @@ wd_lo_lines()
 {
 	local j
 	echo "pcp_port = ${PCP[$1]}"
-	echo "use_watchdog = on"
-	echo "wd_authkey = '$WD_AUTHKEY'"
-	echo "wd_lifecheck_method = 'heartbeat'"
-	echo "wd_heartbeat_keepalive = 1"
-	echo "wd_heartbeat_deadtime = $WD_DEADTIME"
-	echo "log_min_messages = info"
+	wd_conf_common
 	for j in 0 1 2; do
 		echo "hostname$j = '127.0.0.1'"
 		echo "wd_port$j = ${WDP[j]}"

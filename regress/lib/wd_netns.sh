@@ -8,8 +8,6 @@
 #   wd_ns_psql I SQL        psql through node I's pgpool-ng from inside its namespace (bounded)
 # Node I's files are in $PGNG_TMP/wdI (pgpool.conf, log, pgpool_node_id).
 
-WD_AUTHKEY=${WD_AUTHKEY:-regress}
-WD_DEADTIME=${WD_DEADTIME:-3}
 
 wd_ns_conf_lines()
 {
@@ -18,12 +16,7 @@ wd_ns_conf_lines()
 	echo "pcp_listen_addresses = '*'"
 	echo "pcp_port = 9898"
 	echo "search_primary_node_timeout = 1"
-	echo "use_watchdog = on"
-	echo "wd_authkey = '$WD_AUTHKEY'"
-	echo "wd_lifecheck_method = 'heartbeat'"
-	echo "wd_heartbeat_keepalive = 1"
-	echo "wd_heartbeat_deadtime = $WD_DEADTIME"
-	echo "log_min_messages = info"
+	wd_conf_common
 	for j in 0 1 2; do
 		echo "hostname$j = '${NETNS_IP[j]}'"
 		echo "wd_port$j = 9000"
