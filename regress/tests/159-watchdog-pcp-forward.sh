@@ -8,23 +8,17 @@
 #     out; failover_command ran on the leader only, once;
 #   - pcp_attach_node -n 2 on standby node 2: node2 is up on all three; failback_command ran on
 #     the leader only, once;
-#   - leader and node 1 killed: pcp_detach_node on the survivor is refused (no leader with quorum),
-#     with a non-zero exit, and changes nothing.
+#   - leader and node 1 killed: pcp_detach_node (and attach, promote) on the survivor is refused
+#     (no leader with quorum), with a non-zero exit, and changes nothing.
 # PostgreSQL itself is not touched (the scripts only log).
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/watchdog.sh"
-require_bin pgpool pg_md5 pcp_watchdog_info pcp_attach_node pcp_detach_node
+. "$PGNG_SRC/regress/lib/wd_loopback.sh"
+require_bin pgpool pg_md5 pcp_watchdog_info pcp_attach_node pcp_detach_node pcp_promote_node
 
-USED=()
-declare -a PORT WDP HBP DIR
-for i in 0 1 2; do
-	PORT[i]=$(free_port "${USED[@]}"); USED+=("${PORT[i]}")
-	PCP[i]=$(free_port "${USED[@]}"); USED+=("${PCP[i]}")
-	WDP[i]=$(free_port "${USED[@]}"); USED+=("${WDP[i]}")
-	HBP[i]=$(free_port "${USED[@]}"); USED+=("${HBP[i]}")
-	DIR[i]=$PGNG_TMP/wd$i
-done
+WD_AUTHKEY=regress-159
+wd_lo_ports
 wd_pcp_setup
 SCRIPT=$PGNG_TMP/log_args.sh
 printf '#!/bin/sh\nf=$1\nshift\necho "$*" >>"$f"\n' >"$SCRIPT"
@@ -32,16 +26,10 @@ chmod 755 "$SCRIPT"
 
 start_node()
 {
-	local node=$1 j lines=()
-	PGPOOL_DIR=${DIR[node]}
-	PGPOOL_PORT=${PORT[node]}
-	mkdir -p "$PGPOOL_DIR"
-	rm -f "$PGPOOL_DIR/pgpool.pid" "$PGPOOL_DIR/pgpool_status"
-	lines+=("pcp_port = ${PCP[node]}" "use_watchdog = on" "wd_authkey = 'regress-159'")
-	lines+=("wd_heartbeat_keepalive = 1" "wd_heartbeat_deadtime = 3" "log_min_messages = info")
+	local node=$1 lines=()
 	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = off")
-	lines+=("failover_command = '$SCRIPT $PGPOOL_DIR/failover.log %d %h %p'")
-	lines+=("failback_command = '$SCRIPT $PGPOOL_DIR/failback.log %d %h %p'")
+	lines+=("failover_command = '$SCRIPT ${DIR[node]}/failover.log %d %h %p'")
+	lines+=("failback_command = '$SCRIPT ${DIR[node]}/failback.log %d %h %p'")
 	lines+=("follow_primary_command = ''" "builtin_failover = off")
 	if [ "$node" = 0 ]; then
 		lines+=("wd_priority = 10" "sr_check_period = 1")
@@ -50,16 +38,7 @@ start_node()
 		lines+=("wd_priority = 1" "sr_check_period = 0")
 		lines+=("health_check_period = 0" "failover_on_backend_error = off")
 	fi
-	for j in 0 1 2; do
-		lines+=("hostname$j = '127.0.0.1'" "wd_port$j = ${WDP[j]}" "pgpool_port$j = ${PORT[j]}")
-		lines+=("heartbeat_hostname$j = '127.0.0.1'" "heartbeat_port$j = ${HBP[j]}")
-	done
-	pgpool_write_conf "${lines[@]}"
-	echo "$node" >"$PGPOOL_DIR/pgpool_node_id"
-	wd_pcp_conf "$PGPOOL_DIR" "${PCP[node]}"
-	pgpool_start
-	PID[node]=$PGPOOL_PID
-	wd_wait_watchdog "$node"
+	wd_lo_start_node "$node" "${lines[@]}"
 }
 
 # field I B C: column C (4 status) of backend B in node I's SHOW pool_nodes.
@@ -145,6 +124,12 @@ pcp_node pcp_detach_node 2 -n 2
 assert_contains "$OUT" "the watchdog cluster has no leader with quorum; node requests are refused" \
 	"the refusal says why"
 is_up 2 2 || fail "the refused detach changed node2 on the survivor"
-! grep -q "sending pcp_detach_node" "${DIR[2]}/log" || fail "the survivor sent its refused detach"
 note "without quorum (nodes 0 and 1 killed, node 2 ${TSTATE[2]}): pcp_detach_node on node 2 exits $RC: $(printf '%s' "$OUT" | head -1)"
+for tool in pcp_attach_node pcp_promote_node; do
+	pcp_node "$tool" 2 -n 1
+	[ "$RC" != 0 ] || fail "$tool on the survivor without quorum exited 0: $OUT"
+	assert_contains "$OUT" "$tool: the watchdog cluster has no leader with quorum" "$tool's refusal says why"
+done
+note "pcp_attach_node and pcp_promote_node there are refused likewise"
+! grep -q "sending pcp_detach_node" "${DIR[2]}/log" || fail "the survivor sent its refused detach"
 kill_node 2
