@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "child/session.h"
 #include "common/log.h"
 #include "main/failover_request.h"
 #include "protocol/message.h"
@@ -39,6 +40,9 @@ backend_error_report(const pool_config *cfg, int node, const char *what, const c
 	int			rc;
 
 	if (node < 0 || node >= cfg->num_backends)
+		return false;
+	/* told to end, our waits give up (net_set_interrupt_flag): that is not the node's failure */
+	if (child_fast_exit_requested)
 		return false;
 	if (!cfg->failover_on_backend_error)
 	{

@@ -114,6 +114,7 @@ child_main(child_context *ctx)
 
 	log_set_process_name("child");
 	install_signals();
+	net_set_interrupt_flag(&child_fast_exit_requested);
 	srandom((unsigned) getpid() ^ (unsigned) time(NULL));
 	shm_child_begin(ctx->slot, getpid(), time(NULL));
 	pool_init(&pool, ctx->cfg->max_pool, ctx->cfg->num_backends);

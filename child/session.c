@@ -210,6 +210,37 @@ publish_pool_slot(session *s, time_t disconnected)
 	}
 }
 
+/*
+ * Told to end at once (SIGQUIT). While the failover process carries out a request for a node, that
+ * is why (it ends the sessions of a node it fails over): the client is told so, and our connection
+ * to that node is closed without a cancel request, which would wait on a host that may be gone.
+ */
+static void
+end_for_shutdown(session *s)
+{
+	shm_backend_table t;
+	int			node = -1;
+	char		message[300];
+
+	if (shm_backends_snapshot(&t) != 0 && t.failover.switching && t.failover.node >= 0 &&
+		t.failover.node < s->entry->num_backends && t.failover.node < s->cfg->num_backends)
+		node = t.failover.node;
+	if (node < 0)
+	{
+		session_report(s, "FATAL", "57P01", "terminating connection due to administrator command", NULL);
+		return;
+	}
+	if (s->entry->backends[node].connected)
+	{
+		net_conn_close(&s->entry->backends[node].conn);
+		s->entry->backends[node].connected = false;
+	}
+	snprintf(message, sizeof(message), "pgpool-ng: backend node %d (%s:%d) is being failed over; "
+			 "this session ends", node, s->cfg->backends[node].hostname, s->cfg->backends[node].port);
+	session_report(s, "FATAL", "57P01", message, "the failover process ends every session that may "
+				   "be using the node; connect again");
+}
+
 /* After the client has gone: keep the connections for the next one, or close them. */
 static void
 release_entry(session *s, relay_result result)
@@ -306,7 +337,7 @@ session_run(child_context *ctx, conn_pool *pool, int client_fd)
 			cancel_withdraw(ctx->slot);
 			intercept_session_end(&s);
 			if (result == RELAY_SHUTDOWN)
-				session_report(&s, "FATAL", "57P01", "terminating connection due to administrator command", NULL);
+				end_for_shutdown(&s);
 			release_entry(&s, result);
 		}
 		else if (s.entry != NULL && !s.entry->valid)

@@ -59,6 +59,14 @@ net_tune_socket(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
 }
 
+static volatile int *interrupt_flag;
+
+void
+net_set_interrupt_flag(volatile int *flag)
+{
+	interrupt_flag = flag;
+}
+
 int
 net_wait_with_deadline(int fd, short events, int64_t deadline_ms)
 {
@@ -69,6 +77,11 @@ net_wait_with_deadline(int fd, short events, int64_t deadline_ms)
 		int64_t		left = deadline_ms - net_now_ms();
 		int			rc;
 
+		if (interrupt_flag != NULL && *interrupt_flag)
+		{
+			errno = EINTR;
+			return -1;
+		}
 		if (left < 0)
 			left = 0;
 		rc = poll(&pfd, 1, (int) (left > 1000000 ? 1000000 : left));

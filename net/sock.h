@@ -22,9 +22,15 @@ void		net_tune_socket(int fd);
 
 /*
  * Waits until fd is ready for events (POLLIN/POLLOUT) or the deadline passes. Returns 1 ready,
- * 0 timed out, -1 error (errno set). Retries on EINTR.
+ * 0 timed out, -1 error (errno set). Retries on EINTR, unless net_set_interrupt_flag's flag is set.
  */
 int			net_wait_with_deadline(int fd, short events, int64_t deadline_ms);
+
+/*
+ * flag (set by a signal handler; NULL: none): once it is non-zero, waits give up at once with -1
+ * and errno EINTR, so that a process told to end is not held up by a peer that does not answer.
+ */
+void		net_set_interrupt_flag(volatile int *flag);
 
 /*
  * Connects to host:port (host starting with '/' is a Unix socket directory, as in pgpool's

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include "common/log.h"
 #include "common/ps_title.h"
 #include "common/util.h"
+#include "net/sock.h"
 #include "unit/runner.h"
 
 static void
@@ -140,6 +143,30 @@ test_log_levels_filter(void)
 	log_set_min_level(LOG_LEVEL_WARNING);
 }
 
+/* A wait that would last a minute gives up at once once the interrupt flag is set. */
+static void
+test_wait_interrupted(void)
+{
+	volatile int flag = 0;
+	int			fds[2];
+	int64_t		start;
+
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	net_set_interrupt_flag(&flag);
+	/* not set: a wait with a short deadline times out as usual */
+	CU_ASSERT_EQUAL(net_wait_with_deadline(fds[0], POLLIN, net_now_ms() + 50), 0);
+	flag = 1;
+	start = net_now_ms();
+	errno = 0;
+	CU_ASSERT_EQUAL(net_wait_with_deadline(fds[0], POLLIN, start + 60000), -1);
+	CU_ASSERT_EQUAL(errno, EINTR);
+	CU_ASSERT(net_now_ms() - start < 1000);
+	net_set_interrupt_flag(NULL);
+	CU_ASSERT_EQUAL(net_wait_with_deadline(fds[0], POLLIN, net_now_ms() + 50), 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static int saved_argc;
 static char **saved_argv;
 
@@ -173,6 +200,7 @@ static CU_TestInfo common_tests[] = {
 	{"path helpers", test_paths},
 	{"diag list grows and counts", test_diag_list},
 	{"xasprintf", test_asprintf},
+	{"net waits give up once the interrupt flag is set", test_wait_interrupted},
 	CU_TEST_INFO_NULL
 };
 

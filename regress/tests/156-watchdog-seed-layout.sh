@@ -115,9 +115,10 @@ session_in()
 	wait_for "[ \$(grep -cE '^[0-9.]+ [0-9]+\$' $log) -ge 5 ]" 30 "session load $name runs"
 }
 # session_gap NAME T: the longest time after epoch T that a session client heard nothing (no answer,
-# no error, no end); session_back NAME T: seconds from T to its first commit begun after T.
+# no error, no end); session_back NAME T: seconds from T to the first commit after the first error
+# or session end after T.
 session_gap() { awk -v t="$2" '{ if (p && $1 > t && $1 - (p > t ? p : t) > m) m = $1 - (p > t ? p : t); p = $1 } END { printf "%.2f\n", m }' "$PGNG_TMP/session-$1"; }
-session_back() { awk -v t="$2" '$1 > t && $2 ~ /^[0-9]+$/ { printf "%.2f\n", $1 - t; exit }' "$PGNG_TMP/session-$1"; }
+session_back() { awk -v t="$2" '$1 > t && $2 !~ /^[0-9]+$/ { broke = 1 } $1 > t && broke && $2 ~ /^[0-9]+$/ { printf "%.2f\n", $1 - t; exit }' "$PGNG_TMP/session-$1"; }
 load_stop_all() { touch "$PGNG_TMP/load.stop"; wait_for "! kill -0 ${LOAD_PIDS[*]} 2>/dev/null" 40 "write load stops"; LOAD_PIDS=(); }
 # ok_after NAME T: an attempt begun after epoch T committed
 ok_after() { awk -v t="$2" '$3 > t && $2 == "ok" { f = 1 } END { exit !f }' "$PGNG_TMP/load-$1"; }
@@ -175,9 +176,12 @@ for name in pooler1 pooler2 vip; do
 done
 for name in session1 session2; do
 	gap=$(session_gap "$name" "$cut_s")
-	note "$name: a session commits again $(session_back "$name" "$cut_s") s after the cut; longest silence $gap s;" \
+	note "$name: $(awk -v t="$cut_s" '$1 > t && $2 !~ /^[0-9]+$/ { $1 = ""; print substr($0, 2); exit }' "$PGNG_TMP/session-$name");" \
+		"a new session commits $(session_back "$name" "$cut_s") s after the cut; longest silence $gap s;" \
 		"$(grep -c ' start$' "$PGNG_TMP/session-$name") sessions, $(grep -cE '^[0-9.]+ [0-9]+$' "$PGNG_TMP/session-$name") commits"
 	[ "$(echo "$gap <= $CLIENT_LIMIT_S" | bc)" = 1 ] || fail "a session through $name heard nothing for $gap s (limit $CLIENT_LIMIT_S s)"
+	grep -q "pgpool-ng: backend node 0 (${NETNS_IP[0]}:$NSPG_PORT) \(is being failed over\|was detached\)" \
+		"$PGNG_TMP/session-$name" || fail "no session through $name was told that node 0 is failed over"
 done
 lost=$(comm -23 <( (awk '$2 == "ok" { print $1 }' "$PGNG_TMP"/load-*; awk '$2 ~ /^[0-9]+$/ { print $2 }' "$PGNG_TMP"/session-*) | sort) \
 	<(nspg_psql "$P" "SELECT id FROM seed" | sort) | tr '\n' ' ')
