@@ -3,7 +3,8 @@
 # makes (10.213.151.0/24, nothing routed off it) and always removes. The leader's link is cut: the other
 # two elect a leader within wd_heartbeat_deadtime + 2 s, the isolated node steps down, and when the
 # link comes back it rejoins as standby. The same cut for each node in turn; then the leader's link
-# flaps (down/up every 2 s for 30 s). Every 100 ms: never two nodes that lead with quorum.
+# flaps (down/up every 2 s for 30 s). Every 100 ms: never two nodes that lead with quorum, and the
+# built-in VIP 10.213.151.100 in at most one namespace (also between the samples of the test itself).
 . "$PGNG_SRC/regress/lib/testlib.sh"
 . "$PGNG_SRC/regress/lib/pgpool.sh"
 . "$PGNG_SRC/regress/lib/netns.sh"
@@ -20,6 +21,9 @@ wd_pcp_setup
 
 WD_AUTHKEY=regress-151
 WD_DEADTIME=$DEADTIME
+# the built-in VIP: every sample also checks that at most one namespace holds it
+WD_VIP=10.213.151.100
+wd_node_extra() { printf '%s\n' "delegate_ip = '$WD_VIP'" "if_up_cmd = ''" "if_down_cmd = ''" "arping_cmd = ''"; }
 start_node() { wd_ns_start_node "$1"; }
 
 # cut_and_heal K: cuts node K's link; checks the outcome; heals; waits for one leader again.
@@ -44,6 +48,7 @@ cut_and_heal()
 	note "link of node $k back: standby again after $ELAPSED_MS ms, leader ${LEADERS[0]}"
 }
 
+wd_guard_start
 for i in 0 1 2; do start_node "$i"; done
 watch_until 'one_leader && [ "$(count_state STANDBY)" = 2 ]' 20000 "no single leader with two standbys"
 pcp_sample
@@ -69,9 +74,12 @@ while [ "$(now_ms)" -lt "$end" ]; do
 	watch_for 2000
 	flaps=$((flaps + 1))
 done
-watch_until 'one_leader && [ "$(count_state STANDBY)" = 2 ]' 20000 "no single leader after the flapping"
-note "link of node $L flapped $flaps times (2 s down, 2 s up): never two leaders; node ${LEADERS[0]} leads after"
+watch_until 'one_leader && [ "$(count_state STANDBY)" = 2 ] && [ "$(vip_holder)" = "${LEADERS[0]}" ]' 20000 \
+	"no single leader holding the VIP after the flapping"
+note "link of node $L flapped $flaps times (2 s down, 2 s up): never two leaders; node ${LEADERS[0]} leads and holds the VIP after"
 pcp_sample
 assert_eq "${LEADERS[0]}" "${PCP_LEADERS[*]}" "PCP: the same node leads with quorum after the flapping"
 wd_summary
+wd_guard_stop
+note "VIP samples: $VIP_SAMPLES (ip -n NS addr in each namespace); never two holders"
 for i in 0 1 2; do kill_node "$i"; done
