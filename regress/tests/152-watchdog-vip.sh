@@ -141,11 +141,17 @@ netns_heal "$L"
 watch_until "[ \"\${TSTATE[$L]}\" = STANDBY ] && leader_holds" 20000 "commands: node $L does not rejoin as standby"
 grep -q "if_down_cmd succeeded" "$PGNG_TMP/wd$L/log" || fail "commands: node $L did not run if_down_cmd"
 # kill -9 leaves the VIP behind (pgpool's behaviour with commands); a restart removes it
+# (the same leader holding it for 2 s first: a leader that blinked would run if_down_cmd meanwhile)
+watch_for 2000
+watch_until 'leader_holds' 5000 "commands: no leader holding the VIP before the kill"
 L=${LEADERS[0]}
+downs=$(grep -c "given up (if_down_cmd" "$PGNG_TMP/wd$L/log")
 WD_VIP=	# two holders for a while now: the sampler would fail the test
 kill_node "$L"
 ns_holds() { ip -n "${NETNS[$1]}" -o -4 addr show | grep -q " inet $VIP/"; }
-ns_holds "$L" || fail "commands: the killed leader lost its VIP although if_down_cmd never ran"
+ns_holds "$L" || fail "commands: the killed leader $L lost its VIP (if_down_cmd ran" \
+	"$(( $(grep -c "given up (if_down_cmd" "$PGNG_TMP/wd$L/log") - downs )) times since the last sample);" \
+	"its log ends: $(tail -n 8 "$PGNG_TMP/wd$L/log")"
 start_node "$L"
 wait_for "! ns_holds $L" 15 "commands: restarted node $L keeps the leftover VIP"
 grep -q "is on this host at start; running if_down_cmd" "$PGNG_TMP/wd$L/log" || fail "commands: no leftover removal logged"
