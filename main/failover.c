@@ -76,8 +76,12 @@ set_status(shm_backend_table *t, const void *arg)
 		t->nodes[a->node].status = a->status;
 		t->nodes[a->node].last_status_change = (int64_t) time(NULL);
 	}
+	/* no primary now: the node is no longer shown as one (pgpool shows "primary" only for the primary) */
 	if (a->status == SHM_CON_DOWN && t->primary_node_id == a->node)
+	{
 		t->primary_node_id = -1;
+		t->nodes[a->node].role = SHM_ROLE_STANDBY;
+	}
 }
 
 void

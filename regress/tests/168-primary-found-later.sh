@@ -25,7 +25,8 @@ wait_for "grep -q 'no new primary found within search_primary_node_timeout' $PGP
 	"the failover's primary search gives up"
 assert_eq down "$(node_field 0 4)" "node0 detached"
 note "after the search timed out: $(pool_psql "SHOW pool_nodes" -F '|' | tr '\n' ' ')"
-assert_eq "standby standby" "$(node_field 1 7) $(node_field 2 7)" "no live node is the primary"
+assert_eq "standby standby standby" "$(node_field 0 7) $(node_field 1 7) $(node_field 2 7)" \
+	"no node is shown as the primary, not even the detached old one"
 if pool_psql "INSERT INTO regress_168 VALUES (0)" >/dev/null 2>&1; then
 	fail "a write succeeded while no primary was known"
 fi
