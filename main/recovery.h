@@ -36,7 +36,11 @@ int			recovery_builtin_steps(const pool_config *cfg, int node, recovery_result *
 int			recovery_script_steps(const pool_config *cfg, int node, recovery_result *res);
 /* The attached primary to recover from, or -1 with res filled in pgpool's words. */
 int			recovery_find_primary(int node, recovery_result *res);
-/* Attaches node through the failover queue (bounded wait). */
+/*
+ * Attaches node (bounded wait): through the failover queue; on a standby watchdog node through the
+ * leader (watchdog/node_request.h), done once this node's table shows it up; refused without a
+ * leader with quorum.
+ */
 int			recovery_attach(const pool_config *cfg, int node, recovery_result *res);
 
 #endif

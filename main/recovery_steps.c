@@ -2,7 +2,8 @@
  * The steps of the built-in online recovery, in the recovery process: check the set-up, stop the
  * node's server if it still runs, pg_rewind from the primary (pg_basebackup into a fresh directory
  * when rewinding fails), keep the node's own configuration files, make it a standby of the primary,
- * start it, wait (recovery_timeout) until it streams, attach it through the failover queue.
+ * start it, wait (recovery_timeout) until it streams, attach it through the failover queue (on a
+ * standby watchdog node through the leader).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "main/recovery_exec.h"
 #include "net/sock.h"
 #include "shmem/shmem.h"
+#include "watchdog/node_request.h"
 
 #define STOP_TIMEOUT_S 90
 #define COPY_TIMEOUT_S 1800
@@ -386,19 +388,45 @@ wait_streaming(rec_ctx *c)
 	return 0;
 }
 
+static int
+attach_failed(int node, const char *err, recovery_result *res)
+{
+	snprintf(res->message, sizeof(res->message), "node recovery failed");
+	snprintf(res->detail, sizeof(res->detail), "node %d is up again but could not be attached: %s",
+			 node, err);
+	log_error("recovery of node %d: %s", node, res->detail);
+	return -1;
+}
+
+/* A standby's view comes from the leader: attached here, the leader's would detach it again. */
+static int
+attach_through_leader(int node, int leader, recovery_result *res)
+{
+	char		err[256] = "";
+	wd_node_forward f = {.kind = SHM_FO_NODE_UP, .node = node, .leader = leader,
+		.wait_ms = WD_FORWARD_WAIT_MS, .what = "pcp_attach_node", .who = "recovery"};
+
+	if (wd_node_request_forward_with_deadline(&f, err, sizeof(err)) != 0)
+		return attach_failed(node, err, res);
+	return 0;
+}
+
 int
 recovery_attach(const pool_config *cfg, int node, recovery_result *res)
 {
 	char		err[256] = "";
 	uint64_t	id;
+	int			leader;
+	wd_route	route = wd_node_request_route_now(cfg, &leader);
 
+	if (route == WD_ROUTE_REFUSE)
+		return attach_failed(node, "the watchdog cluster has no leader with quorum (it lost it "
+							 "during the recovery); attach it with pcp_attach_node once it has one",
+							 res);
+	if (route == WD_ROUTE_LEADER)
+		return attach_through_leader(node, leader, res);
 	if (failover_request(cfg, SHM_FO_NODE_UP, node, 0, &id, err, sizeof(err)) != FO_REQUEST_QUEUED)
-	{
-		snprintf(res->message, sizeof(res->message), "node recovery failed");
-		snprintf(res->detail, sizeof(res->detail), "node %d is up again but could not be attached: %s", node, err);
-		log_error("recovery of node %d: %s", node, res->detail);
-		return -1;
-	}
+		return attach_failed(node, err, res);
 	if (failover_request_wait_with_deadline(id, ATTACH_TIMEOUT_MS) != 0)
 		log_warning("recovery: attaching node %d still in progress after %d s", node, ATTACH_TIMEOUT_MS / 1000);
 	return 0;

@@ -110,7 +110,8 @@ carry_out(pcp_worker *w, shm_failover_kind kind, int node, unsigned int flags, i
 		  char *err, size_t err_size)
 {
 	int			leader;
-	wd_route	route = pcp_node_request_route(w, kind, &leader, err, err_size);
+	wd_route	route = pcp_node_request_route(w, wd_node_request_tool(kind), &leader, err,
+												err_size);
 
 	if (route == WD_ROUTE_REFUSE)
 		return false;

@@ -1,7 +1,8 @@
 /*
  * pcp_recovery_node ('O'): checks the request as pgpool does, then runs the online recovery
  * (main/recovery.h: built in, or pgpool's recovery_1st_stage_command through the pgpool_recovery
- * extension) and answers when it has finished.
+ * extension) and answers when it has finished. With the watchdog, refused without a leader with
+ * quorum; on a standby the recovery runs here but its attach goes to the leader (main/recovery.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 bool
 pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 {
-	int			node, status;
-	char		msg[96];
+	int			node, status, leader;
+	char		msg[96], err[256];
 	recovery_result res;
 
 	if (!pcp_read_int_field(r, &node))
@@ -30,6 +31,12 @@ pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, "process recovery request failed", msg);
 		return true;
 	}
+	/* before anything: the node rebuilt here could not be attached for the cluster */
+	if (pcp_node_request_route(w, "pcp_recovery_node", &leader, err, sizeof(err)) == WD_ROUTE_REFUSE)
+	{
+		pcp_worker_error(w, err, NULL);
+		return true;
+	}
 	status = pcp_node_status(node);
 	if (status == SHM_CON_UP || status == SHM_CON_CONNECT_WAIT)
 	{
@@ -37,7 +44,11 @@ pcp_recovery_node_handler(pcp_worker *w, pcp_reader *r)
 		pcp_worker_error(w, msg, NULL);
 		return true;
 	}
-	log_info("PCP %s: online recovery of node %d requested", w->peer, node);
+	if (leader >= 0)
+		log_info("PCP %s: online recovery of node %d requested; the watchdog leader (node %d) will "
+				 "attach it", w->peer, node, leader);
+	else
+		log_info("PCP %s: online recovery of node %d requested", w->peer, node);
 	if (recovery_run_with_deadline(w->cfg, node, w->end_of_life_ms - ANSWER_MARGIN_MS, &res) != 0)
 	{
 		pcp_worker_error(w, res.message[0] ? res.message : "node recovery failed",

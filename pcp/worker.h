@@ -65,11 +65,11 @@ bool		pcp_watchdog_info(pcp_worker *w, pcp_reader *r);
 bool		pcp_read_int_field(pcp_reader *r, int *out);
 
 /*
- * commands_forward.c, for attach, detach and promote with the watchdog: where the request goes
- * (WD_ROUTE_REFUSE: err says why), and sending it to the leader (false: err says why; true once
- * this node's table shows the result).
+ * commands_forward.c, for attach, detach, promote and recovery with the watchdog: where the
+ * request goes (WD_ROUTE_REFUSE: err, starting with tool, says why), and sending it to the leader
+ * (false: err says why; true once this node's table shows the result).
  */
-wd_route	pcp_node_request_route(pcp_worker *w, shm_failover_kind kind, int *leader, char *err,
+wd_route	pcp_node_request_route(pcp_worker *w, const char *tool, int *leader, char *err,
 								   size_t err_size);
 bool		pcp_forward_to_leader(pcp_worker *w, shm_failover_kind kind, int node,
 								  unsigned int flags, int leader, char *err, size_t err_size);

@@ -3,6 +3,7 @@
  */
 #include "watchdog/node_request.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -13,6 +14,8 @@
 #include "watchdog/consensus.h"
 
 #define WD_POST_STEP_MS 20
+#define WD_FORWARD_POST_WAIT_MS (WD_CLUSTER_REPEAT_MS + 1500)	/* for an earlier request to go */
+#define WD_FORWARD_POLL_MS 100
 
 wd_route
 wd_node_request_route(bool use_watchdog, const shm_wd_view *v, int *leader)
@@ -64,6 +67,67 @@ wd_node_request_post_with_deadline(shm_failover_kind kind, int node, unsigned in
 			return -1;
 		nanosleep(&step, NULL);
 	}
+	return 0;
+}
+
+/* Whether our backend table shows what the request asks for. */
+static bool
+table_shows(shm_failover_kind kind, int node)
+{
+	shm_backend_table t;
+	int			status;
+
+	if (shm_backends_snapshot(&t) == 0 || t.failover.switching || node >= t.num_backends)
+		return false;
+	status = t.nodes[node].status;
+	if (kind == SHM_FO_NODE_DOWN)
+		return status == SHM_CON_DOWN;
+	if (kind == SHM_FO_NODE_UP)
+		return status != SHM_CON_DOWN && status != SHM_CON_UNUSED;
+	/* as pgpool, promoting a node that is down is answered at once; the leader logs why not */
+	return t.primary_node_id == node || status == SHM_CON_DOWN || status == SHM_CON_UNUSED;
+}
+
+static bool
+wait_until_shown_with_deadline(shm_failover_kind kind, int node, int wait_ms)
+{
+	int64_t		deadline = net_deadline_after(wait_ms);
+	struct timespec step = {0, WD_FORWARD_POLL_MS * 1000 * 1000};
+
+	while (!table_shows(kind, node))
+	{
+		if (net_now_ms() >= deadline)
+			return false;
+		nanosleep(&step, NULL);
+	}
+	return true;
+}
+
+int
+wd_node_request_forward_with_deadline(const wd_node_forward *f, char *err, size_t err_size)
+{
+	bool		already = f->kind != SHM_FO_NODE_DOWN && table_shows(f->kind, f->node);
+	int64_t		t0 = net_now_ms();
+
+	if (wd_node_request_post_with_deadline(f->kind, f->node, f->flags, f->leader,
+										   WD_FORWARD_POST_WAIT_MS) != 0)
+	{
+		snprintf(err, err_size, "%s: the watchdog did not take the request within %d ms (another "
+				 "node request is being sent to the leader)", f->what, WD_FORWARD_POST_WAIT_MS);
+		return -1;
+	}
+	log_info("%s: %s for node %d sent to the watchdog leader (node %d)", f->who, f->what, f->node,
+			 f->leader);
+	if (already)
+		return 0;
+	if (!wait_until_shown_with_deadline(f->kind, f->node, f->wait_ms))
+	{
+		snprintf(err, err_size, "%s: the watchdog leader (node %d) did not carry out the request "
+				 "within %d s", f->what, f->leader, f->wait_ms / 1000);
+		return -1;
+	}
+	log_info("%s: the watchdog leader (node %d) carried out %s for node %d; shown here after "
+			 "%lld ms", f->who, f->leader, f->what, f->node, (long long) (net_now_ms() - t0));
 	return 0;
 }
 

@@ -44,6 +44,31 @@ wd_route	wd_node_request_route_now(const pool_config *cfg, int *leader);
 int			wd_node_request_post_with_deadline(shm_failover_kind kind, int node, unsigned int flags,
 											   int leader, int wait_ms);
 
+/* How long the asker waits for its own backend table to show the leader's result. */
+#define WD_FORWARD_WAIT_MS (30 * 1000)
+#define WD_FORWARD_PROMOTE_WAIT_MS (120 * 1000)	/* a switchover waits for the standbys' WAL */
+
+/* A node request sent to the leader by a standby (PCP, or the online recovery's attach). */
+typedef struct wd_node_forward
+{
+	shm_failover_kind kind;
+	int			node;
+	unsigned int flags;			/* SHM_FO_SWITCHOVER, SHM_FO_GRACEFUL */
+	int			leader;			/* from wd_node_request_route_now() */
+	int			wait_ms;		/* for this node's table to show the result */
+	const char *what;			/* names it in err and the log: "pcp_attach_node" */
+	const char *who;			/* the asker, for the log: "PCP 127.0.0.1:40000" */
+} wd_node_forward;
+
+/*
+ * Posts f for the watchdog to send to the leader and waits, bounded, until this node's backend
+ * table (which a standby takes from the leader) shows the result: the node down, up, or the
+ * primary. An attach or promote already shown answers once posted. 0 then; -1 with err (naming
+ * the leader) when the watchdog did not take it or the table did not show it in time.
+ */
+int			wd_node_request_forward_with_deadline(const wd_node_forward *f, char *err,
+												  size_t err_size);
+
 /* The watchdog's side: the request our heartbeats carry, and what it acted on as the leader. */
 typedef struct wd_node_requests
 {
