@@ -77,6 +77,7 @@ open_socket(backend_login *l)
 		return -1;
 	}
 	l->b->goodbye = false;
+	l->b->shutdown_notice[0] = '\0';
 	net_conn_init(&l->b->conn, fd);
 	if (negotiate_backend_tls(l, be->hostname, deadline) != 0)
 	{

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "child/backend_shutdown.h"
 #include "child/session.h"
 #include "common/log.h"
 #include "main/failover_request.h"
@@ -29,20 +30,39 @@ backend_error_is_goodbye(uint8_t type, const uint8_t *body, size_t len)
 void
 backend_error_note_message(backend_conn *b, uint8_t type, const uint8_t *body, size_t len)
 {
-	if (backend_error_is_goodbye(type, body, len))
-		b->goodbye = true;
+	char		code[6];
+
+	if (!backend_error_is_goodbye(type, body, len))
+		return;
+	b->goodbye = true;
+	/* a later goodbye (the FATAL after an immediate shutdown's WARNING) does not clear it */
+	if (backend_shutdown_notice_code(type, body, len, code))
+		memcpy(b->shutdown_notice, code, sizeof(code));
+}
+
+bool
+backend_error_request_failover(const pool_config *cfg, int node, const char *why, const char *param)
+{
+	char		err[256];
+	int			rc;
+
+	/* told to end, our waits give up (net_set_interrupt_flag): that is not the node's failure */
+	if (child_fast_exit_requested)
+		return false;
+	rc = failover_request(cfg, SHM_FO_NODE_DOWN, node, SHM_FO_BACKEND_ERROR, NULL, err, sizeof(err));
+	if (rc == FO_REQUEST_QUEUED)
+		log_warning("%s; failover of the node requested (%s)", why, param);
+	else
+		log_warning("%s; no failover: %s", why, err);
+	return rc == FO_REQUEST_QUEUED;
 }
 
 bool
 backend_error_report(const pool_config *cfg, int node, const char *what, const char *detail)
 {
-	char		err[256];
-	int			rc;
+	char		why[512];
 
-	if (node < 0 || node >= cfg->num_backends)
-		return false;
-	/* told to end, our waits give up (net_set_interrupt_flag): that is not the node's failure */
-	if (child_fast_exit_requested)
+	if (node < 0 || node >= cfg->num_backends || child_fast_exit_requested)
 		return false;
 	if (!cfg->failover_on_backend_error)
 	{
@@ -50,14 +70,9 @@ backend_error_report(const pool_config *cfg, int node, const char *what, const c
 					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);
 		return false;
 	}
-	rc = failover_request(cfg, SHM_FO_NODE_DOWN, node, SHM_FO_BACKEND_ERROR, NULL, err, sizeof(err));
-	if (rc == FO_REQUEST_QUEUED)
-		log_warning("%s backend node %d (%s:%d) failed: %s; failover of the node requested (failover_on_backend_error)",
-					what, node, cfg->backends[node].hostname, cfg->backends[node].port, detail);
-	else
-		log_warning("%s backend node %d (%s:%d) failed: %s; no failover: %s", what, node,
-					cfg->backends[node].hostname, cfg->backends[node].port, detail, err);
-	return rc == FO_REQUEST_QUEUED;
+	snprintf(why, sizeof(why), "%s backend node %d (%s:%d) failed: %s", what, node,
+			 cfg->backends[node].hostname, cfg->backends[node].port, detail);
+	return backend_error_request_failover(cfg, node, why, "failover_on_backend_error");
 }
 
 bool
@@ -65,7 +80,14 @@ backend_error_io(const pool_config *cfg, int node, const backend_conn *b, const 
 {
 	char		detail[160];
 
-	if (err == ETIMEDOUT || err == EMSGSIZE || b->goodbye)
+	if (b->goodbye)
+	{
+		/* the server ended it; a shutdown notice may still mean the whole server is going away */
+		if (b->shutdown_notice[0] != '\0')
+			backend_shutdown_check(cfg, node, b->shutdown_notice);
+		return false;
+	}
+	if (err == ETIMEDOUT || err == EMSGSIZE)
 		return false;
 	if (err == 0 || err == ECONNRESET)
 		snprintf(detail, sizeof(detail), "the server closed the connection without a word");

@@ -21,8 +21,19 @@
  */
 bool		backend_error_is_goodbye(uint8_t type, const uint8_t *body, size_t len);
 
-/* Remembers on b that the server announced the end of the connection, when the message does. */
+/*
+ * Remembers on b that the server announced the end of the connection, when the message does, and
+ * whether it said it is shutting down (see backend_shutdown.h).
+ */
 void		backend_error_note_message(backend_conn *b, uint8_t type, const uint8_t *body, size_t len);
+
+/*
+ * Requests node's degeneration as a backend error (on a watchdog node a vote, see
+ * wd_gate_decide) and logs why ("...; failover of the node requested (param)" or "...; no
+ * failover: reason"). Returns whether it was queued.
+ */
+bool		backend_error_request_failover(const pool_config *cfg, int node, const char *why,
+										   const char *param);
 
 /*
  * node failed while the session was what-ing it ("reading from", "writing to", "connecting to");

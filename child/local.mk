@@ -4,7 +4,7 @@ libpgng_a_SOURCES += child/child.c child/child.h child/session.c child/session.h
 	child/client_auth.c child/client_auth_scram.c child/client_auth.h child/relay.c \
 	child/reset.c child/session_params.c child/pool.c child/pool.h child/msgio.c child/msgio.h \
 	child/cancel.c child/cancel.h child/router.c child/router.h \
-	child/backend_error.c child/backend_error.h \
+	child/backend_error.c child/backend_error.h child/backend_shutdown.c child/backend_shutdown.h \
 	child/write_gate.c child/write_gate.h child/node_loss.c child/node_loss.h child/relay_nodes.c
 
 # Load-balance node choice.
@@ -45,3 +45,9 @@ unit_test_node_loss_SOURCES = unit/test_node_loss.c
 unit_test_node_loss_CFLAGS = $(UNIT_CFLAGS)
 unit_test_node_loss_LDADD = $(UNIT_LDADD)
 TESTS += unit/test_node_loss
+# failover_on_backend_shutdown: the shutdown notice and the probe's verdict on the server.
+check_PROGRAMS += unit/test_backend_shutdown
+unit_test_backend_shutdown_SOURCES = unit/test_backend_shutdown.c
+unit_test_backend_shutdown_CFLAGS = $(UNIT_CFLAGS)
+unit_test_backend_shutdown_LDADD = $(UNIT_LDADD)
+TESTS += unit/test_backend_shutdown

@@ -24,6 +24,7 @@ typedef struct backend_conn
 	int32_t		key;
 	char		tx_status;		/* last ReadyForQuery status: I, T or E */
 	bool		goodbye;		/* the server announced the end of the connection (FATAL, 57P0x) */
+	char		shutdown_notice[6]; /* the goodbye's SQLSTATE when it was 57P01/57P02, else "" */
 	time_t		connected_at;
 } backend_conn;
 
