@@ -197,6 +197,21 @@ kill_node()
 	wait_for "! kill -0 ${pids[*]} 2>/dev/null" 10 "processes of node $node did not die"
 }
 
+# wd_vip_up_ms I SINCE_MS ADDRESS: when node I's log (PGNG_TMP/wdI/log) says it brought ADDRESS up,
+# the first time at or after SINCE_MS (epoch ms); nothing when it has not. The log's time is when
+# the address was added, free of the sampler's own delays on a busy machine.
+wd_vip_up_ms()
+{
+	local line ts
+	while IFS= read -r line; do
+		ts=$(date -d "${line:0:23}" +%s%3N 2>/dev/null) || continue
+		if [ "$ts" -ge "$2" ]; then
+			echo "$ts"
+			return
+		fi
+	done < <(grep -F "delegate_ip $3" "$PGNG_TMP/wd$1/log" 2>/dev/null | grep " is up")
+}
+
 wd_summary() { note "samples: $SAMPLES in $WATCHED_MS ms of watching, longest gap between two $MAX_GAP_MS ms; never two leaders"; }
 
 # wd_guard_start / wd_guard_stop (with lib/netns.sh and WD_VIP): a background sampler that runs for
