@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Three pgpool-ng watchdog nodes on 127.0.0.1 in front of the regress cluster (regress 150, 153-155,
-# 157-159). Sourced after testlib.sh, pgpool.sh and watchdog.sh; the test sets WD_AUTHKEY and may
+# 157-159, 172). Sourced after testlib.sh, pgpool.sh and watchdog.sh; the test sets WD_AUTHKEY and may
 # set WD_DEADTIME (default 3):
 #   wd_lo_ports             picks free ports: PORT[i] (pgpool), PCP[i], WDP[i] (wd_port), HBP[i]
 #                           (heartbeat) and the directory DIR[i] of nodes 0..2; USED lists the ports
@@ -55,3 +55,40 @@ wd_lo_start_node()
 	PID[node]=$PGPOOL_PID
 	wd_wait_watchdog "$node"
 }
+
+# wd_lo_leader_checks I: node 0 leads (wd_priority) and alone runs the health and sr checks; the
+# others take its backend status (regress 155, 159, 172). pgpool.conf lines for node I.
+wd_lo_leader_checks()
+{
+	echo "failover_when_quorum_exists = on"
+	echo "failover_require_consensus = off"
+	if [ "$1" = 0 ]; then
+		printf '%s\n' "wd_priority = 10" "sr_check_period = 1" "health_check_period = 1" \
+			"health_check_timeout = 5" "health_check_max_retries = 0"
+	else
+		printf '%s\n' "wd_priority = 1" "sr_check_period = 0" "health_check_period = 0" \
+			"failover_on_backend_error = off"
+	fi
+}
+
+# wd_lo_log_args_script: a script that appends its arguments after the first (a file) to that file,
+# for failover_command / failback_command; prints its path.
+wd_lo_log_args_script()
+{
+	local script=$PGNG_TMP/log_args.sh
+	printf '#!/bin/sh\nf=$1\nshift\necho "$*" >>"$f"\n' >"$script"
+	chmod 755 "$script"
+	echo "$script"
+}
+
+# wd_lo_field I B C: column C (4 status, 7 role) of backend B in node I's SHOW pool_nodes.
+wd_lo_field()
+{
+	PGCONNECT_TIMEOUT=5 timeout 10 psql -XAtq -h 127.0.0.1 -p "${PORT[$1]}" -U "$PGNG_PG_SUPERUSER" \
+		-d postgres -F '|' -c "SHOW pool_nodes" 2>/dev/null |
+		awk -F'|' -v b="$2" -v c="$3" '$1 == b { print $c }'
+}
+wd_lo_is_down() { [ "$(wd_lo_field "$1" "$2" 4)" = down ]; }
+wd_lo_is_up() { case $(wd_lo_field "$1" "$2" 4) in up | waiting) return 0 ;; esac; return 1; }
+wd_lo_all_down() { wd_lo_is_down 0 "$1" && wd_lo_is_down 1 "$1" && wd_lo_is_down 2 "$1"; }
+wd_lo_all_up() { wd_lo_is_up 0 "$1" && wd_lo_is_up 1 "$1" && wd_lo_is_up 2 "$1"; }

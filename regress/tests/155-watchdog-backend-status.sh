@@ -21,26 +21,13 @@ wd_pcp_setup
 # start_node I: node 0 leads (priority) and alone checks and fails over; 1 and 2 take its status.
 start_node()
 {
-	local lines=("failover_when_quorum_exists = on" "failover_require_consensus = off")
-	lines+=("failover_command = ''" "follow_primary_command = ''" "failback_command = ''")
-	if [ "$1" = 0 ]; then
-		lines+=("wd_priority = 10" "builtin_failover = on" "sr_check_period = 1")
-		lines+=("health_check_period = 1" "health_check_timeout = 5" "health_check_max_retries = 0")
-	else
-		lines+=("wd_priority = 1" "builtin_failover = off" "sr_check_period = 0")
-		lines+=("health_check_period = 0" "failover_on_backend_error = off")
-	fi
+	local lines=("failover_command = ''" "follow_primary_command = ''" "failback_command = ''")
+	mapfile -t -O "${#lines[@]}" lines < <(wd_lo_leader_checks "$1")
+	if [ "$1" = 0 ]; then lines+=("builtin_failover = on"); else lines+=("builtin_failover = off"); fi
 	wd_lo_start_node "$1" "${lines[@]}"
 }
 
-# field I B C: column C (4 status, 7 role) of backend B in node I's SHOW pool_nodes.
-field()
-{
-	PGCONNECT_TIMEOUT=5 timeout 10 psql -XAtq -h 127.0.0.1 -p "${PORT[$1]}" -U "$PGNG_PG_SUPERUSER" \
-		-d postgres -F '|' -c "SHOW pool_nodes" 2>/dev/null |
-		awk -F'|' -v b="$2" -v c="$3" '$1 == b { print $c }'
-}
-shows() { [ "$(field "$1" "$2" "$3")" = "$4" ]; }
+shows() { [ "$(wd_lo_field "$1" "$2" "$3")" = "$4" ]; }
 standbys_show() { shows 1 "$1" "$2" "$3" && shows 2 "$1" "$2" "$3"; }
 
 # pg_kill9 N: kill -9 of PostgreSQL node N (postmaster first, then its children).

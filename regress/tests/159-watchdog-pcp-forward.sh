@@ -20,38 +20,18 @@ require_bin pgpool pg_md5 pcp_watchdog_info pcp_attach_node pcp_detach_node pcp_
 WD_AUTHKEY=regress-159
 wd_lo_ports
 wd_pcp_setup
-SCRIPT=$PGNG_TMP/log_args.sh
-printf '#!/bin/sh\nf=$1\nshift\necho "$*" >>"$f"\n' >"$SCRIPT"
-chmod 755 "$SCRIPT"
+SCRIPT=$(wd_lo_log_args_script)
 
 start_node()
 {
 	local node=$1 lines=()
-	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = off")
 	lines+=("failover_command = '$SCRIPT ${DIR[node]}/failover.log %d %h %p'")
 	lines+=("failback_command = '$SCRIPT ${DIR[node]}/failback.log %d %h %p'")
 	lines+=("follow_primary_command = ''" "builtin_failover = off")
-	if [ "$node" = 0 ]; then
-		lines+=("wd_priority = 10" "sr_check_period = 1")
-		lines+=("health_check_period = 1" "health_check_timeout = 5" "health_check_max_retries = 0")
-	else
-		lines+=("wd_priority = 1" "sr_check_period = 0")
-		lines+=("health_check_period = 0" "failover_on_backend_error = off")
-	fi
+	mapfile -t -O "${#lines[@]}" lines < <(wd_lo_leader_checks "$node")
 	wd_lo_start_node "$node" "${lines[@]}"
 }
 
-# field I B C: column C (4 status) of backend B in node I's SHOW pool_nodes.
-field()
-{
-	PGCONNECT_TIMEOUT=5 timeout 10 psql -XAtq -h 127.0.0.1 -p "${PORT[$1]}" -U "$PGNG_PG_SUPERUSER" \
-		-d postgres -F '|' -c "SHOW pool_nodes" 2>/dev/null |
-		awk -F'|' -v b="$2" -v c="$3" '$1 == b { print $c }'
-}
-is_down() { [ "$(field "$1" "$2" 4)" = down ]; }
-is_up() { case $(field "$1" "$2" 4) in up | waiting) return 0 ;; esac; return 1; }
-all_down() { is_down 0 "$1" && is_down 1 "$1" && is_down 2 "$1"; }
-all_up() { is_up 0 "$1" && is_up 1 "$1" && is_up 2 "$1"; }
 lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 
 # pcp_node TOOL I ARGS...: TOOL against node I; sets OUT (stdout and stderr) and RC.
@@ -67,7 +47,7 @@ for i in 0 1 2; do start_node "$i"; done
 watch_until 'one_leader && [ "${TSTATE[0]}" = LEADER ] && [ "$(count_state STANDBY)" = 2 ]' 20000 \
 	"node 0 does not lead two standbys"
 for i in 0 1 2; do
-	wait_for "is_up $i 2" 20 "node $i does not show node2 up"
+	wait_for "wd_lo_is_up $i 2" 20 "node $i does not show node2 up"
 done
 note "start: node 0 leads two standbys; every pooler shows node2 up"
 
@@ -76,12 +56,12 @@ t0=$(now_ms)
 pcp_node pcp_detach_node 1 -n 2
 t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_detach_node -n 2 on standby node 1 failed (exit $RC): $OUT"
-is_down 1 2 || fail "pcp_detach_node answered before node 1 shows node2 down"
-wait_for "all_down 2" 10 "node2 is not down on all three poolers after the detach on node 1"
+wd_lo_is_down 1 2 || fail "pcp_detach_node answered before node 1 shows node2 down"
+wait_for "wd_lo_all_down 2" 10 "node2 is not down on all three poolers after the detach on node 1"
 t2=$(now_ms)
 note "pcp_detach_node -n 2 on standby node 1: answered after $((t1 - t0)) ms; down on all three $((t2 - t0)) ms after the request"
 watch_for 5000
-all_down 2 || fail "5 s later node2 is no longer down on every pooler (states: $(field 0 2 4) $(field 1 2 4) $(field 2 2 4))"
+wd_lo_all_down 2 || fail "5 s later node2 is no longer down on every pooler (states: $(wd_lo_field 0 2 4) $(wd_lo_field 1 2 4) $(wd_lo_field 2 2 4))"
 note "5 s later node2 is still down on all three poolers"
 grep -q "node 1 forwards pcp_detach_node for backend 2 (request 1); carrying it out for the cluster" \
 	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 1's detach"
@@ -99,11 +79,11 @@ t0=$(now_ms)
 pcp_node pcp_attach_node 2 -n 2
 t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_attach_node -n 2 on standby node 2 failed (exit $RC): $OUT"
-wait_for "all_up 2" 10 "node2 is not up on all three poolers after the attach on node 2"
+wait_for "wd_lo_all_up 2" 10 "node2 is not up on all three poolers after the attach on node 2"
 t2=$(now_ms)
 note "pcp_attach_node -n 2 on standby node 2: answered after $((t1 - t0)) ms; up on all three $((t2 - t0)) ms after the request"
 watch_for 5000
-all_up 2 || fail "5 s later node2 is no longer up on every pooler"
+wd_lo_all_up 2 || fail "5 s later node2 is no longer up on every pooler"
 grep -q "node 2 forwards pcp_attach_node for backend 2 (request 1); carrying it out for the cluster" \
 	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 2's attach"
 assert_eq 1 "$(lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
@@ -123,7 +103,7 @@ pcp_node pcp_detach_node 2 -n 2
 [ "$RC" != 0 ] || fail "pcp_detach_node on the survivor without quorum exited 0: $OUT"
 assert_contains "$OUT" "the watchdog cluster has no leader with quorum; node requests are refused" \
 	"the refusal says why"
-is_up 2 2 || fail "the refused detach changed node2 on the survivor"
+wd_lo_is_up 2 2 || fail "the refused detach changed node2 on the survivor"
 note "without quorum (nodes 0 and 1 killed, node 2 ${TSTATE[2]}): pcp_detach_node on node 2 exits $RC: $(printf '%s' "$OUT" | head -1)"
 for tool in pcp_attach_node pcp_promote_node; do
 	pcp_node "$tool" 2 -n 1

@@ -20,40 +20,21 @@ require_bin pgpool pg_md5 pcp_watchdog_info pcp_recovery_node
 WD_AUTHKEY=regress-172
 wd_lo_ports
 wd_pcp_setup
-SCRIPT=$PGNG_TMP/log_args.sh
-printf '#!/bin/sh\nf=$1\nshift\necho "$*" >>"$f"\n' >"$SCRIPT"
-chmod 755 "$SCRIPT"
+SCRIPT=$(wd_lo_log_args_script)
 
 start_node()
 {
 	local node=$1 lines=()
-	lines+=("failover_when_quorum_exists = on" "failover_require_consensus = off")
 	lines+=("failover_command = ''" "follow_primary_command = ''")
 	lines+=("failback_command = '$SCRIPT ${DIR[node]}/failback.log %d %h %p'")
 	lines+=("recovery_user = '$PGNG_PG_SUPERUSER'" "recovery_timeout = 120")
 	lines+=("recovery_1st_stage_command = ''")
-	if [ "$node" = 0 ]; then
-		lines+=("wd_priority = 10" "builtin_failover = on" "sr_check_period = 1")
-		lines+=("health_check_period = 1" "health_check_timeout = 5" "health_check_max_retries = 0")
-	else
-		lines+=("wd_priority = 1" "builtin_failover = off" "sr_check_period = 0")
-		lines+=("health_check_period = 0" "failover_on_backend_error = off")
-	fi
+	mapfile -t -O "${#lines[@]}" lines < <(wd_lo_leader_checks "$node")
+	if [ "$node" = 0 ]; then lines+=("builtin_failover = on"); else lines+=("builtin_failover = off"); fi
 	wd_lo_start_node "$node" "${lines[@]}"
 }
 
-# field I B C: column C (4 status) of backend B in node I's SHOW pool_nodes.
-field()
-{
-	PGCONNECT_TIMEOUT=5 timeout 10 psql -XAtq -h 127.0.0.1 -p "${PORT[$1]}" -U "$PGNG_PG_SUPERUSER" \
-		-d postgres -F '|' -c "SHOW pool_nodes" 2>/dev/null |
-		awk -F'|' -v b="$2" -v c="$3" '$1 == b { print $c }'
-}
-is_down() { [ "$(field "$1" "$2" 4)" = down ]; }
-is_up() { case $(field "$1" "$2" 4) in up | waiting) return 0 ;; esac; return 1; }
-all_down() { is_down 0 "$1" && is_down 1 "$1" && is_down 2 "$1"; }
-all_up() { is_up 0 "$1" && is_up 1 "$1" && is_up 2 "$1"; }
-states() { echo "$(field 0 "$1" 4) $(field 1 "$1" 4) $(field 2 "$1" 4)"; }
+states() { echo "$(wd_lo_field 0 "$1" 4) $(wd_lo_field 1 "$1" 4) $(wd_lo_field 2 "$1" 4)"; }
 lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
 
 # pcp_node TOOL I ARGS...: TOOL against node I; sets OUT (stdout and stderr) and RC.
@@ -78,7 +59,7 @@ stop_node2()
 	local t0 t1
 	pg2 -m fast stop || fail "pg_ctl stop node2"
 	t0=$(now_ms)
-	wait_for "all_down 2" 30 "node2 is not down on all three poolers after its stop"
+	wait_for "wd_lo_all_down 2" 30 "node2 is not down on all three poolers after its stop"
 	t1=$(now_ms)
 	note "node2 stopped: down on all three poolers after $((t1 - t0)) ms"
 }
@@ -87,7 +68,7 @@ for i in 0 1 2; do start_node "$i"; done
 watch_until 'one_leader && [ "${TSTATE[0]}" = LEADER ] && [ "$(count_state STANDBY)" = 2 ]' 20000 \
 	"node 0 does not lead two standbys"
 for i in 0 1 2; do
-	wait_for "is_up $i 2" 20 "node $i does not show node2 up"
+	wait_for "wd_lo_is_up $i 2" 20 "node $i does not show node2 up"
 done
 note "start: node 0 leads two standbys; every pooler shows node2 up"
 
@@ -103,14 +84,14 @@ t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_recovery_node -n 2 on standby pooler 1 failed (exit $RC): $OUT
 $(grep -i 'recovery' "${DIR[1]}/log" | tail -8)"
 assert_contains "$OUT" "pcp_recovery_node -- Command Successful" "the recovery succeeds"
-is_up 1 2 || fail "pcp_recovery_node answered before pooler 1 shows node2 up ($(field 1 2 4))"
+wd_lo_is_up 1 2 || fail "pcp_recovery_node answered before pooler 1 shows node2 up ($(wd_lo_field 1 2 4))"
 wait_for node2_streams 30 "node2 does not stream from the primary after the recovery"
 assert_eq t "$(psql_at "$PGNG_PG_PORT2" "SELECT pg_is_in_recovery()")" "node2 runs as a standby"
-wait_for "all_up 2" 10 "node2 is not up on all three poolers after the recovery"
+wait_for "wd_lo_all_up 2" 10 "node2 is not up on all three poolers after the recovery"
 t2=$(now_ms)
 note "pcp_recovery_node -n 2 on standby pooler 1: answered after $((t1 - t0)) ms; up on all three $((t2 - t0)) ms after the request"
 watch_for 5000
-all_up 2 || fail "5 s later node2 is no longer up on every pooler (states: $(states 2))"
+wd_lo_all_up 2 || fail "5 s later node2 is no longer up on every pooler (states: $(states 2))"
 note "5 s later node2 is still up on all three poolers"
 grep -q "recovery: pcp_attach_node for node 2 sent to the watchdog leader (node 0)" "${DIR[1]}/log" ||
 	fail "pooler 1's recovery did not send its attach to the leader"
@@ -144,7 +125,7 @@ assert_eq "$sum_before" "$(md5sum "$PGNG_PG_DATA2"/postgresql.auto.conf "$PGNG_P
 	"the refused recovery left node2's configuration alone"
 ! grep -q "recovery: rebuilding node 2\|online recovery of node 2 requested" "${DIR[2]}/log" ||
 	fail "the survivor started a recovery"
-is_down 2 2 || fail "the refused recovery changed node2 on the survivor ($(field 2 2 4))"
+wd_lo_is_down 2 2 || fail "the refused recovery changed node2 on the survivor ($(wd_lo_field 2 2 4))"
 assert_eq 0 "$(lines_of "${DIR[2]}/failback.log")" "no failback_command on the survivor"
 note "nothing touched: node2 still stopped, its configuration unchanged, still down on pooler 2"
 kill_node 2
