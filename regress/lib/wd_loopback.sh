@@ -8,6 +8,10 @@
 #                           starts node I (its pgpool_status and pid file removed first) with the
 #                           watchdog lines for the three nodes, keepalive 1 s, log_min_messages info,
 #                           then LINEs (later lines win); sets PID[I], waits for its watchdog process
+#   wd_lo_leader_checks I   lines: node 0 leads and alone checks the backends, the others follow it
+#   wd_lo_log_args_script   path of a script that logs its arguments (for failover_command and co.)
+#   wd_lo_field I B C, wd_lo_is_up/is_down I B, wd_lo_all_up/all_down B
+#                           backend B in node I's SHOW pool_nodes (column C: 4 status, 7 role)
 # Node I's files are in DIR[I] (pgpool.conf, log, pgpool_node_id, pcp.conf).
 
 USED=()
