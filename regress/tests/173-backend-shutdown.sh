@@ -3,7 +3,8 @@
 # node2 hears 57P01 from it. (1) `pg_ctl stop -m fast` of node2: the child probes node2, finds it
 # shutting down and has it failed over at once. (2) pg_terminate_backend() of that session's
 # backend on node2: the probe finds the server accepting connections, nothing is failed over.
-# (3) With the parameter off (reload), a fast stop fails nothing over either.
+# (3) With the parameter off (reload), a fast stop fails nothing over either. (4) On again, an
+# idle session whose reads ran on node2 and `pg_ctl stop -m immediate` (a WARNING 57P01 notice).
 # failover_on_backend_error is off throughout, so that a session that cannot connect to the
 # stopped node2 does not fail it over: only the shutdown notice can.
 # Measured: seconds from `pg_ctl stop` until SHOW pool_nodes says node2 is down.
@@ -26,7 +27,7 @@ conf()
 {
 	pgpool_write_conf "health_check_period = 0" "sr_check_period = 0" "log_min_messages = info" \
 		"num_init_children = 3" "max_pool = 1" "load_balance_mode = on" "backend_weight0 = 0" \
-		"backend_weight1 = 0" "backend_weight2 = 1" "read_only_function_list = 'pg_sleep'" \
+		"backend_weight1 = 0" "backend_weight2 = 1" "read_only_function_list = 'pg_sleep,inet_server_port'" \
 		"failover_on_backend_error = off" "failover_on_backend_shutdown = $1"
 }
 
@@ -135,8 +136,37 @@ new_log=$(tail -n +$((lines_before + 1)) "$PGPOOL_DIR/log")
 assert_not_contains "$new_log" "failover of the node requested" "off: no failover requested"
 assert_not_contains "$new_log" "failover: request" "off: no failover request reached the failover process"
 
+start_node2
+
+# --- (4) on again: an idle session whose reads ran on node2, `pg_ctl stop -m immediate` ----------
+# PostgreSQL sends such sessions a WARNING 57P01 notice (not a FATAL) and closes them
+# pgpool-ng anew: the children's cached connection sets from (3) lack node2
+pgpool_stop fast
+conf on
+pcp_auth_setup
+pgpool_start -D
+mkfifo "$PGNG_TMP/idle.in"
+( PGCONNECT_TIMEOUT=10 "$PGNG_PG_BIN/psql" -X -A -t -h 127.0.0.1 -p "$PGPOOL_PORT" -U "$PGNG_PG_SUPERUSER" \
+	-d postgres <"$PGNG_TMP/idle.in" >"$PGNG_TMP/idle.out" 2>&1 ) &
+register_pid $!
+exec {IDLE_FD}>"$PGNG_TMP/idle.in"
+echo "SELECT 'idle', inet_server_port();" >&"$IDLE_FD"
+wait_for "grep -q '^idle|$P2' $PGNG_TMP/idle.out" 20 "immediate: the idle session read from node2 ($(cat "$PGNG_TMP/idle.out"))"
+lines_before=$(wc -l <"$PGPOOL_DIR/log")
+STOP_AT=$(date +%s.%N)
+run_as_os_user "$PGNG_PG_BIN/pg_ctl" -D "$PGNG_PG_DATA2" -m immediate -w -t 60 stop >/dev/null || fail "immediate stop of node2"
+wait_for "[ \"\$(node_field 2 4)\" = down ]" 10 "immediate: node2 is failed over by the notice to the idle session ($(tail -n +$((lines_before + 1)) "$PGPOOL_DIR/log" | grep 'node 2'))"
+note "immediate: node2 shown down $(echo "$(date +%s.%N) - $STOP_AT" | bc) s after pg_ctl stop -m immediate began"
+new_log=$(tail -n +$((lines_before + 1)) "$PGPOOL_DIR/log")
+note "$(printf '%s\n' "$new_log" | grep 'failover_on_backend_shutdown')"
+assert_contains "$new_log" "ended the session's connection with 57P01 admin_shutdown" "immediate: the notice is seen"
+assert_contains "$new_log" "failover of the node requested (failover_on_backend_shutdown)" "immediate: failover requested"
+exec {IDLE_FD}>&-
+
 # the cluster as the next test expects it: node2 running, streaming, attached
 start_node2
+pcp_run "$PGNG_BIN" pcp_attach_node -n 2
+assert_eq 0 "$PCP_RC" "pcp_attach_node -n 2 at the end ($PCP_OUT $PCP_ERR)"
 stays_up 2 1 "node2 attached at the end"
 pgpool_stop fast
 exit 0
