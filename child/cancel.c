@@ -84,6 +84,11 @@ void
 cancel_entry_backends(const pool_config *cfg, const pool_entry *entry)
 {
 	shm_cancel_key k;
+	/*
+	 * A child told to end (fast shutdown, failover) is when a cancel matters most: the statement
+	 * would run on after we have gone. Each has its own deadline; the exit flag does not cut it.
+	 */
+	volatile int *flag = net_set_interrupt_flag(NULL);
 
 	for (int node = 0; node < entry->num_backends && node < cfg->num_backends; node++)
 	{
@@ -94,6 +99,7 @@ cancel_entry_backends(const pool_config *cfg, const pool_entry *entry)
 		to_shm_key(&k, b->pid, b->key);
 		send_cancel(cfg, node, &k);
 	}
+	net_set_interrupt_flag(flag);
 }
 
 void

@@ -61,10 +61,13 @@ net_tune_socket(int fd)
 
 static volatile int *interrupt_flag;
 
-void
+volatile int *
 net_set_interrupt_flag(volatile int *flag)
 {
+	volatile int *before = interrupt_flag;
+
 	interrupt_flag = flag;
+	return before;
 }
 
 int

@@ -29,8 +29,9 @@ int			net_wait_with_deadline(int fd, short events, int64_t deadline_ms);
 /*
  * flag (set by a signal handler; NULL: none): once it is non-zero, waits give up at once with -1
  * and errno EINTR, so that a process told to end is not held up by a peer that does not answer.
+ * Returns the flag used before.
  */
-void		net_set_interrupt_flag(volatile int *flag);
+volatile int *net_set_interrupt_flag(volatile int *flag);
 
 /*
  * Connects to host:port (host starting with '/' is a Unix socket directory, as in pgpool's
