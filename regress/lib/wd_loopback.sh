@@ -12,6 +12,7 @@
 #   wd_lo_log_args_script   path of a script that logs its arguments (for failover_command and co.)
 #   wd_lo_field I B C, wd_lo_is_up/is_down I B, wd_lo_all_up/all_down B
 #                           backend B in node I's SHOW pool_nodes (column C: 4 status, 7 role)
+#   wd_lo_pcp TOOL I ARGS   a pcp tool against node I (OUT, RC); wd_lo_lines_of FILE
 # Node I's files are in DIR[I] (pgpool.conf, log, pgpool_node_id, pcp.conf).
 
 USED=()
@@ -96,3 +97,17 @@ wd_lo_is_down() { [ "$(wd_lo_field "$1" "$2" 4)" = down ]; }
 wd_lo_is_up() { case $(wd_lo_field "$1" "$2" 4) in up | waiting) return 0 ;; esac; return 1; }
 wd_lo_all_down() { wd_lo_is_down 0 "$1" && wd_lo_is_down 1 "$1" && wd_lo_is_down 2 "$1"; }
 wd_lo_all_up() { wd_lo_is_up 0 "$1" && wd_lo_is_up 1 "$1" && wd_lo_is_up 2 "$1"; }
+
+# wd_lo_pcp TOOL I ARGS...: pcp TOOL against node I (bounded by WD_LO_PCP_TIMEOUT s, default 60);
+# sets OUT (stdout and stderr) and RC.
+wd_lo_pcp()
+{
+	local tool=$1 node=$2
+	shift 2
+	OUT=$(timeout "${WD_LO_PCP_TIMEOUT:-60}" "$PGNG_BIN/$tool" -h 127.0.0.1 -p "${PCP[node]}" \
+		-U "$WD_PCP_USER" -w "$@" 2>&1)
+	RC=$?
+}
+
+# wd_lo_lines_of FILE: its number of lines, 0 when it does not exist.
+wd_lo_lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }

@@ -32,16 +32,6 @@ start_node()
 	wd_lo_start_node "$node" "${lines[@]}"
 }
 
-lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
-
-# pcp_node TOOL I ARGS...: TOOL against node I; sets OUT (stdout and stderr) and RC.
-pcp_node()
-{
-	local tool=$1 node=$2
-	shift 2
-	OUT=$(timeout 60 "$PGNG_BIN/$tool" -h 127.0.0.1 -p "${PCP[node]}" -U "$WD_PCP_USER" -w "$@" 2>&1)
-	RC=$?
-}
 
 for i in 0 1 2; do start_node "$i"; done
 watch_until 'one_leader && [ "${TSTATE[0]}" = LEADER ] && [ "$(count_state STANDBY)" = 2 ]' 20000 \
@@ -53,7 +43,7 @@ note "start: node 0 leads two standbys; every pooler shows node2 up"
 
 # detach on a standby: the leader carries it out; nobody undoes it
 t0=$(now_ms)
-pcp_node pcp_detach_node 1 -n 2
+wd_lo_pcp pcp_detach_node 1 -n 2
 t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_detach_node -n 2 on standby node 1 failed (exit $RC): $OUT"
 wd_lo_is_down 1 2 || fail "pcp_detach_node answered before node 1 shows node2 down"
@@ -67,16 +57,16 @@ grep -q "node 1 forwards pcp_detach_node for backend 2 (request 1); carrying it 
 	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 1's detach"
 grep -q "sending pcp_detach_node for backend 2 to the leader (node 0)" "${DIR[1]}/log" ||
 	fail "node 1's watchdog did not send the detach to the leader"
-assert_eq 1 "$(lines_of "${DIR[0]}/failover.log")" "failover_command ran once on the leader"
+assert_eq 1 "$(wd_lo_lines_of "${DIR[0]}/failover.log")" "failover_command ran once on the leader"
 assert_eq "2 127.0.0.1" "$(cut -d' ' -f1-2 "${DIR[0]}/failover.log")" "failover_command's %d %h"
 for i in 1 2; do
-	assert_eq 0 "$(lines_of "${DIR[i]}/failover.log")" "failover_command did not run on standby $i"
+	assert_eq 0 "$(wd_lo_lines_of "${DIR[i]}/failover.log")" "failover_command did not run on standby $i"
 done
 note "failover_command ran on the leader only, once: $(cat "${DIR[0]}/failover.log")"
 
 # attach on the other standby
 t0=$(now_ms)
-pcp_node pcp_attach_node 2 -n 2
+wd_lo_pcp pcp_attach_node 2 -n 2
 t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_attach_node -n 2 on standby node 2 failed (exit $RC): $OUT"
 wait_for "wd_lo_all_up 2" 10 "node2 is not up on all three poolers after the attach on node 2"
@@ -86,11 +76,11 @@ watch_for 5000
 wd_lo_all_up 2 || fail "5 s later node2 is no longer up on every pooler"
 grep -q "node 2 forwards pcp_attach_node for backend 2 (request 1); carrying it out for the cluster" \
 	"${DIR[0]}/log" || fail "the leader's log does not say it carried out node 2's attach"
-assert_eq 1 "$(lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
+assert_eq 1 "$(wd_lo_lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
 for i in 1 2; do
-	assert_eq 0 "$(lines_of "${DIR[i]}/failback.log")" "failback_command did not run on standby $i"
+	assert_eq 0 "$(wd_lo_lines_of "${DIR[i]}/failback.log")" "failback_command did not run on standby $i"
 done
-assert_eq 1 "$(lines_of "${DIR[0]}/failover.log")" "failover_command did not run again"
+assert_eq 1 "$(wd_lo_lines_of "${DIR[0]}/failover.log")" "failover_command did not run again"
 note "failback_command ran on the leader only, once"
 
 # no quorum: the survivor refuses
@@ -99,14 +89,14 @@ kill_node 1
 watch_until '[ "${TSTATE[2]}" != STANDBY ] && [ "${TSTATE[2]}" != LEADER ]' 15000 \
 	"node 2 still takes itself for a standby or leader alone"
 sleep 1
-pcp_node pcp_detach_node 2 -n 2
+wd_lo_pcp pcp_detach_node 2 -n 2
 [ "$RC" != 0 ] || fail "pcp_detach_node on the survivor without quorum exited 0: $OUT"
 assert_contains "$OUT" "the watchdog cluster has no leader with quorum; node requests are refused" \
 	"the refusal says why"
 wd_lo_is_up 2 2 || fail "the refused detach changed node2 on the survivor"
 note "without quorum (nodes 0 and 1 killed, node 2 ${TSTATE[2]}): pcp_detach_node on node 2 exits $RC: $(printf '%s' "$OUT" | head -1)"
 for tool in pcp_attach_node pcp_promote_node; do
-	pcp_node "$tool" 2 -n 1
+	wd_lo_pcp "$tool" 2 -n 1
 	[ "$RC" != 0 ] || fail "$tool on the survivor without quorum exited 0: $OUT"
 	assert_contains "$OUT" "$tool: the watchdog cluster has no leader with quorum" "$tool's refusal says why"
 done

@@ -35,16 +35,7 @@ start_node()
 }
 
 states() { echo "$(wd_lo_field 0 "$1" 4) $(wd_lo_field 1 "$1" 4) $(wd_lo_field 2 "$1" 4)"; }
-lines_of() { if [ -f "$1" ]; then wc -l <"$1"; else echo 0; fi; }
-
-# pcp_node TOOL I ARGS...: TOOL against node I; sets OUT (stdout and stderr) and RC.
-pcp_node()
-{
-	local tool=$1 node=$2
-	shift 2
-	OUT=$(timeout 280 "$PGNG_BIN/$tool" -h 127.0.0.1 -p "${PCP[node]}" -U "$WD_PCP_USER" -w "$@" 2>&1)
-	RC=$?
-}
+WD_LO_PCP_TIMEOUT=280	# a recovery takes long
 
 pg2() { run_as_os_user "$PGNG_PG_BIN/pg_ctl" -D "$PGNG_PG_DATA2" -w -t 60 "$@" >/dev/null; }
 # node2_streams: the primary sees node2 streaming.
@@ -74,12 +65,12 @@ note "start: node 0 leads two standbys; every pooler shows node2 up"
 
 stop_node2
 for i in 0 1 2; do
-	assert_eq 0 "$(lines_of "${DIR[i]}/failback.log")" "no failback_command yet on pooler $i"
+	assert_eq 0 "$(wd_lo_lines_of "${DIR[i]}/failback.log")" "no failback_command yet on pooler $i"
 done
 
 # recovery on standby pooler 1: rebuilt there, attached by the leader
 t0=$(now_ms)
-pcp_node pcp_recovery_node 1 -n 2
+wd_lo_pcp pcp_recovery_node 1 -n 2
 t1=$(now_ms)
 [ "$RC" = 0 ] || fail "pcp_recovery_node -n 2 on standby pooler 1 failed (exit $RC): $OUT
 $(grep -i 'recovery' "${DIR[1]}/log" | tail -8)"
@@ -100,10 +91,10 @@ shown=$(grep -o "carried out pcp_attach_node for node 2; shown here after [0-9]*
 note "pooler 1's recovery: the leader $shown"
 grep -q "node 1 forwards pcp_attach_node for backend 2 (request 1); carrying it out for the cluster" \
 	"${DIR[0]}/log" || fail "the leader's log does not say it attached node2 for pooler 1"
-assert_eq 1 "$(lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
+assert_eq 1 "$(wd_lo_lines_of "${DIR[0]}/failback.log")" "failback_command ran once on the leader"
 assert_eq "2 127.0.0.1" "$(cut -d' ' -f1-2 "${DIR[0]}/failback.log")" "failback_command's %d %h"
 for i in 1 2; do
-	assert_eq 0 "$(lines_of "${DIR[i]}/failback.log")" "failback_command did not run on standby $i"
+	assert_eq 0 "$(wd_lo_lines_of "${DIR[i]}/failback.log")" "failback_command did not run on standby $i"
 done
 note "failback_command ran on the leader only, once: $(cat "${DIR[0]}/failback.log")"
 
@@ -115,7 +106,7 @@ watch_until '[ "${TSTATE[2]}" != STANDBY ] && [ "${TSTATE[2]}" != LEADER ]' 1500
 	"node 2 still takes itself for a standby or leader alone"
 sleep 1
 sum_before=$(md5sum "$PGNG_PG_DATA2"/postgresql.auto.conf "$PGNG_PG_DATA2"/postgresql.conf 2>&1)
-pcp_node pcp_recovery_node 2 -n 2
+wd_lo_pcp pcp_recovery_node 2 -n 2
 [ "$RC" != 0 ] || fail "pcp_recovery_node on the survivor without quorum exited 0: $OUT"
 assert_contains "$OUT" "pcp_recovery_node: the watchdog cluster has no leader with quorum; node requests are refused" \
 	"the refusal says why"
@@ -126,7 +117,7 @@ assert_eq "$sum_before" "$(md5sum "$PGNG_PG_DATA2"/postgresql.auto.conf "$PGNG_P
 ! grep -q "recovery: rebuilding node 2\|online recovery of node 2 requested" "${DIR[2]}/log" ||
 	fail "the survivor started a recovery"
 wd_lo_is_down 2 2 || fail "the refused recovery changed node2 on the survivor ($(wd_lo_field 2 2 4))"
-assert_eq 0 "$(lines_of "${DIR[2]}/failback.log")" "no failback_command on the survivor"
+assert_eq 0 "$(wd_lo_lines_of "${DIR[2]}/failback.log")" "no failback_command on the survivor"
 note "nothing touched: node2 still stopped, its configuration unchanged, still down on pooler 2"
 kill_node 2
 
