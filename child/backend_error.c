@@ -75,6 +75,26 @@ backend_error_report(const pool_config *cfg, int node, const char *what, const c
 	return backend_error_request_failover(cfg, node, why, "failover_on_backend_error");
 }
 
+/*
+ * PostgreSQL also ends a session without a word when the session's own input broke the protocol
+ * ("invalid message length"): a client must not be able to fail a node over that way. Only a server
+ * that no longer takes connections has failed.
+ */
+static bool
+server_still_serves(const pool_config *cfg, int node, const char *what)
+{
+	char		why[512];
+
+	if (!cfg->failover_on_backend_error || node < 0 || node >= cfg->num_backends ||
+		child_fast_exit_requested ||
+		backend_probe_server(cfg, node, why, sizeof(why)) != BACKEND_SERVER_ALIVE)
+		return false;
+	log_info("%s backend node %d (%s:%d): the server closed the session's connection without a word; %s: it "
+			 "still accepts connections (the session's own input, most likely); no failover", what, node,
+			 cfg->backends[node].hostname, cfg->backends[node].port, why);
+	return true;
+}
+
 bool
 backend_error_io(const pool_config *cfg, int node, const backend_conn *b, const char *what, int err)
 {
@@ -88,6 +108,8 @@ backend_error_io(const pool_config *cfg, int node, const backend_conn *b, const 
 		return false;
 	}
 	if (err == ETIMEDOUT || err == EMSGSIZE)
+		return false;
+	if ((err == 0 || err == ECONNRESET) && server_still_serves(cfg, node, what))
 		return false;
 	if (err == 0 || err == ECONNRESET)
 		snprintf(detail, sizeof(detail), "the server closed the connection without a word");

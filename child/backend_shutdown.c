@@ -171,28 +171,38 @@ probe_node_with_deadline(const pool_config *cfg, int node, int64_t deadline, msg
 	net_conn_close(&c);
 }
 
-/* Probes node and logs or requests what its answer calls for. */
-static bool
-probe_and_decide(const pool_config *cfg, int node, const char *said)
+backend_server_state
+backend_probe_server(const pool_config *cfg, int node, char *why, size_t why_size)
 {
-	const cfg_backend *be = &cfg->backends[node];
 	int64_t		started = net_now_ms();
 	msg_buf		msg = {0};
 	backend_probe_answer a;
 	backend_server_state state;
 	char		err[256] = "";
-	char		why[400];
-	char		line[1024];
-	bool		requested = false;
+	char		verdict[400];
 
 	probe_node_with_deadline(cfg, node, net_deadline_after(BACKEND_SHUTDOWN_PROBE_MS), &msg, &a, err,
 							 sizeof(err));
-	state = backend_probe_verdict(&a, why, sizeof(why));
+	state = backend_probe_verdict(&a, verdict, sizeof(verdict));
 	msg_buf_free(&msg);
+	snprintf(why, why_size, "probed in %lld ms: %s", (long long) (net_now_ms() - started), verdict);
+	return state;
+}
+
+/* Probes node and logs or requests what its answer calls for. */
+static bool
+probe_and_decide(const pool_config *cfg, int node, const char *said)
+{
+	const cfg_backend *be = &cfg->backends[node];
+	backend_server_state state;
+	char		why[512];
+	char		line[1024];
+	bool		requested = false;
+
+	state = backend_probe_server(cfg, node, why, sizeof(why));
 	if (child_fast_exit_requested)
 		return false;			/* the probe's waits gave up: its answer says nothing */
-	snprintf(line, sizeof(line), "backend node %d (%s:%d) %s; probed in %lld ms: %s", node, be->hostname,
-			 be->port, said, (long long) (net_now_ms() - started), why);
+	snprintf(line, sizeof(line), "backend node %d (%s:%d) %s; %s", node, be->hostname, be->port, said, why);
 	if (state == BACKEND_SERVER_GOING_AWAY)
 	{
 		str_copy(line + strlen(line), ": the server is shutting down", sizeof(line) - strlen(line));

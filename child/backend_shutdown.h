@@ -65,4 +65,10 @@ backend_server_state backend_probe_verdict(const backend_probe_answer *a, char *
  */
 bool		backend_shutdown_check(const pool_config *cfg, int node, const char *sqlstate);
 
+/*
+ * Probes node (at most BACKEND_SHUTDOWN_PROBE_MS): whether its server still takes connections.
+ * why (why_size) gets what the probe found and how long it took, for the log.
+ */
+backend_server_state backend_probe_server(const pool_config *cfg, int node, char *why, size_t why_size);
+
 #endif

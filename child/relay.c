@@ -447,7 +447,9 @@ relay_step(relay *r, relay_result *result)
 	if (rc != PUMP_OK || pq_scan_failed(&r->c2b.scan))
 	{
 		if (pq_scan_failed(&r->c2b.scan))
-			session_report(r->s, "FATAL", "08P01", "invalid message from client", "bad message length");
+			session_report(r->s, "FATAL", "08P01", "invalid message from client",
+						   pq_frontend_type_known(r->c2b.scan.bad_type) ? "bad message length" :
+						   "unknown frontend message type");
 		*result = rc == PUMP_DST_FAILED ? RELAY_BACKEND_LOST : RELAY_CLIENT_LOST;
 		return true;
 	}
@@ -603,7 +605,7 @@ session_relay(session *s)
 	.slot = s->ctx->slot, .node = s->entry->main_node, .readable = true};
 	r.b2c = (relay_dir) {.src = &r.backend->conn, .dst = &s->client, .buf = b2c_buffer,
 	.readable = true};
-	pq_scan_init(&r.c2b.scan, 0);
+	pq_scan_init_frontend(&r.c2b.scan, 0);
 	pq_scan_init(&r.b2c.scan, 0);
 	r.last_progress = net_now_ms();
 	r.current = s->entry->main_node;

@@ -17,6 +17,35 @@ pq_scan_init(pq_scan *s, uint32_t max_length)
 	s->max_length = max_length;
 }
 
+void
+pq_scan_init_frontend(pq_scan *s, uint32_t max_length)
+{
+	pq_scan_init(s, max_length);
+	s->frontend = true;
+}
+
+bool
+pq_frontend_type_known(uint8_t type)
+{
+	return type != 0 && strchr("QPBEDCHSFdcfXp", type) != NULL;
+}
+
+uint32_t
+pq_frontend_max_length(uint8_t type)
+{
+	switch (type)
+	{
+		case 'Q':				/* Query */
+		case 'P':				/* Parse */
+		case 'B':				/* Bind */
+		case 'F':				/* FunctionCall */
+		case 'd':				/* CopyData */
+			return PQ_SCAN_DEFAULT_MAX_LENGTH;
+		default:
+			return PQ_FRONTEND_SMALL_LIMIT;
+	}
+}
+
 /*
  * Completes the header starting at data[*pos]: returns it (in place, or from the holding area)
  * after advancing *pos, or NULL when data ends first (the bytes are then held).
@@ -72,7 +101,9 @@ pq_scan_feed(pq_scan *s, const uint8_t *data, size_t len, pq_scan_cb cb, void *a
 			break;
 		msg.type = hdr[0];
 		msg.length = pq_be32_get(hdr + 1);
-		if (msg.length < PQ_LENGTH_SIZE || msg.length > s->max_length)
+		if (msg.length < PQ_LENGTH_SIZE || msg.length > s->max_length ||
+			(s->frontend && (!pq_frontend_type_known(msg.type) ||
+							 msg.length > pq_frontend_max_length(msg.type))))
 		{
 			s->failed = true;
 			s->bad_type = msg.type;

@@ -48,10 +48,29 @@ typedef struct pq_scan
 	size_t		tail_start;		/* offset in the last data of the unfinished message's bytes */
 	uint8_t		bad_type;		/* the offending header, when failed */
 	uint32_t	bad_length;
+	bool		frontend;		/* a client's stream: PostgreSQL's per-type length limits apply */
 } pq_scan;
+
+/*
+ * PostgreSQL's limit on the length field of a frontend message of this type after start-up: small
+ * for the control messages (Sync, Execute, Describe...), large for those that carry data (Query,
+ * Parse, Bind, FunctionCall, CopyData). A longer one makes the server close the session without a
+ * word ("invalid message length"), so it is refused before it reaches a server.
+ */
+#define PQ_FRONTEND_SMALL_LIMIT 10000U
+uint32_t	pq_frontend_max_length(uint8_t type);
+
+/*
+ * Whether type is a frontend message PostgreSQL knows after start-up; the server ends the session
+ * at any other (FATAL), so such a message is refused before it reaches a server.
+ */
+bool		pq_frontend_type_known(uint8_t type);
 
 /* max_length 0 means PQ_SCAN_DEFAULT_MAX_LENGTH; the smallest accepted maximum is 4. */
 void		pq_scan_init(pq_scan *s, uint32_t max_length);
+
+/* pq_scan_init, and the stream is a client's (pq_frontend_max_length applies per message). */
+void		pq_scan_init_frontend(pq_scan *s, uint32_t max_length);
 
 /*
  * Walks data[0..len) and calls cb (may be NULL) once per message, when its header is complete.

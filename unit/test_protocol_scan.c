@@ -323,7 +323,44 @@ test_scan_stop(void)
 	pq_out_free(&out);
 }
 
+/* A client's stream: a Sync or Execute longer than PostgreSQL takes is refused, a long Query is not. */
+static void
+test_scan_frontend_limits(void)
+{
+	uint8_t		sync[] = {'S', 0, 0, 0, 0};
+	uint8_t		query[] = {'Q', 0, 0, 0, 0};
+	pq_scan		scan;
+	seen		s = {0};
+
+	CU_ASSERT_EQUAL(pq_frontend_max_length('S'), PQ_FRONTEND_SMALL_LIMIT);
+	CU_ASSERT_EQUAL(pq_frontend_max_length('E'), PQ_FRONTEND_SMALL_LIMIT);
+	CU_ASSERT(pq_frontend_max_length('Q') > PQ_FRONTEND_SMALL_LIMIT);
+	CU_ASSERT(pq_frontend_max_length('d') > PQ_FRONTEND_SMALL_LIMIT);
+	CU_ASSERT(pq_frontend_type_known('Q') && pq_frontend_type_known('X') && pq_frontend_type_known('S'));
+	CU_ASSERT(!pq_frontend_type_known('k') && !pq_frontend_type_known(0) && !pq_frontend_type_known('Z'));
+	pq_be32_set(sync + 1, PQ_FRONTEND_SMALL_LIMIT + 1);
+	pq_scan_init_frontend(&scan, 0);
+	CU_ASSERT_EQUAL(feed(&scan, &s, sync, sizeof(sync)), 0);
+	CU_ASSERT(pq_scan_failed(&scan));
+	CU_ASSERT_EQUAL(scan.bad_type, 'S');
+	/* the same header in a server's stream is only a long message */
+	pq_scan_init(&scan, 0);
+	feed(&scan, &s, sync, sizeof(sync));
+	CU_ASSERT(!pq_scan_failed(&scan));
+	/* an unknown type is refused in a client's stream */
+	sync[0] = 'k';
+	pq_be32_set(sync + 1, 4);
+	pq_scan_init_frontend(&scan, 0);
+	CU_ASSERT_EQUAL(feed(&scan, &s, sync, sizeof(sync)), 0);
+	CU_ASSERT(pq_scan_failed(&scan));
+	pq_be32_set(query + 1, 1 << 20);
+	pq_scan_init_frontend(&scan, 0);
+	feed(&scan, &s, query, sizeof(query));
+	CU_ASSERT(!pq_scan_failed(&scan));
+}
+
 CU_TestInfo protocol_scan_tests[] = {
+	{"a client's stream: PostgreSQL's per-type length limits", test_scan_frontend_limits},
 	{"a whole stream in one feed", test_scan_whole},
 	{"every single split point gives the same messages", test_scan_every_split},
 	{"every pair of split points gives the same messages", test_scan_every_pair_of_splits},
